@@ -1,0 +1,8 @@
+# Warnings apply to our own targets only (third-party headers come in with -isystem).
+# Warnings are errors so that the sanitizer and wasm builds stay as clean as the main one.
+function(ccc_warnings target)
+	target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor
+		-Werror
+		# POCO's headers pass through -isystem, but its macros expand in our code.
+		-Wno-deprecated-declarations)
+endfunction()

@@ -1,0 +1,137 @@
+#include "app/CompanionApp.h"
+
+#include <iostream>
+
+#include <Poco/Path.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/IntValidator.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionCallback.h>
+
+#include "ccc/config/yaml_config.h"
+#include "ccc/version.h"
+#include "core/Service.h"
+
+namespace ccc
+{
+
+using Poco::Util::Option;
+using Poco::Util::OptionCallback;
+
+CompanionApp::CompanionApp() : _startDir(Poco::Path::current())
+{
+	// Unknown options are reported by POCO; keep its argument checking strict.
+	setUnixOptions(true);
+}
+
+CompanionApp::~CompanionApp() = default;
+
+void CompanionApp::initialize(Poco::Util::Application & self)
+{
+	ServerApplication::initialize(self);
+}
+
+void CompanionApp::defineOptions(Poco::Util::OptionSet & options)
+{
+	ServerApplication::defineOptions(options);
+	options.addOption(Option("help", "h", "print this help and exit").required(false).repeatable(false).callback(
+		OptionCallback<CompanionApp>(this, &CompanionApp::handleHelp)));
+	options.addOption(Option("config", "c", "configuration file (default: config.yaml in the start directory)")
+						  .required(false)
+						  .repeatable(false)
+						  .argument("PATH")
+						  .callback(OptionCallback<CompanionApp>(this, &CompanionApp::handleConfig)));
+	options.addOption(Option("port", "p", "listen on this port instead of server.port")
+						  .required(false)
+						  .repeatable(false)
+						  .argument("N")
+						  .validator(new Poco::Util::IntValidator(1, 65535))
+						  .callback(OptionCallback<CompanionApp>(this, &CompanionApp::handlePort)));
+	options.addOption(Option("check-config", "t", "validate the configuration, print every problem and exit (1 on errors)")
+						  .required(false)
+						  .repeatable(false)
+						  .callback(OptionCallback<CompanionApp>(this, &CompanionApp::handleCheck)));
+	options.addOption(Option("version", "v", "print the version and exit").required(false).repeatable(false).callback(
+		OptionCallback<CompanionApp>(this, &CompanionApp::handleVersion)));
+	options.addOption(Option("admin-dir", "", "directory holding the admin UI files (default: found next to the binary)")
+						  .required(false)
+						  .repeatable(false)
+						  .argument("DIR")
+						  .callback(OptionCallback<CompanionApp>(this, &CompanionApp::handleAdminDir)));
+}
+
+void CompanionApp::handleHelp(const std::string &, const std::string &)
+{
+	Poco::Util::HelpFormatter help(options());
+	help.setCommand(commandName());
+	help.setUsage("[--config PATH] [--port N] [--check-config] [--version] [--help]");
+	help.setHeader("Claude Code Companion: a failover proxy between Claude Code and many upstream endpoints.");
+	help.setFooter("The admin UI is served at http://HOST:PORT/admin/ ; see docs/CONFIG.md for config.yaml.");
+	help.format(std::cout);
+	_stop = true;
+	stopOptionsProcessing();
+}
+
+void CompanionApp::handleConfig(const std::string &, const std::string & value)
+{
+	_configPath = value;
+}
+
+void CompanionApp::handlePort(const std::string &, const std::string & value)
+{
+	_portOverride = std::stoi(value);
+}
+
+void CompanionApp::handleCheck(const std::string &, const std::string &)
+{
+	_checkOnly = true;
+}
+
+void CompanionApp::handleVersion(const std::string &, const std::string &)
+{
+	std::cout << "Claude Code Companion " << CCC_VERSION << std::endl;
+	_stop = true;
+	stopOptionsProcessing();
+}
+
+void CompanionApp::handleAdminDir(const std::string &, const std::string & value)
+{
+	_adminDir = value;
+}
+
+std::string CompanionApp::resolve(const std::string & path) const
+{
+	Poco::Path p(path);
+	if (p.isAbsolute())
+		return p.toString();
+	return Poco::Path(_startDir).makeDirectory().resolve(p).toString();
+}
+
+int CompanionApp::main(const std::vector<std::string> & args)
+{
+	if (_stop)
+		return EXIT_OK;
+	if (!args.empty())
+	{
+		std::cerr << "unexpected argument: " << args.front() << " (see --help)" << std::endl;
+		return EXIT_USAGE;
+	}
+	ServiceOptions opts;
+	opts.configPath = resolve(_configPath);
+	opts.portOverride = _portOverride;
+	opts.adminDir = _adminDir.empty() ? "" : resolve(_adminDir);
+	opts.executablePath = config().getString("application.path", "");
+
+	if (_checkOnly)
+		return Service::checkConfig(opts, std::cout, std::cerr);
+
+	Service service(opts);
+	int rc = service.start(std::cerr);
+	if (rc != 0)
+		return rc;
+	waitForTerminationRequest();
+	service.stop();
+	return EXIT_OK;
+}
+
+} // namespace ccc

@@ -1,0 +1,99 @@
+#include "config/ConfigStore.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <Poco/Path.h>
+
+#include "ccc/config/yaml_config.h"
+
+namespace ccc
+{
+
+ConfigStore::ConfigStore(std::string path) : _path(std::move(path))
+{
+}
+
+config::Diagnostics ConfigStore::load()
+{
+	std::ifstream in(_path, std::ios::binary);
+	if (!in)
+		return {{config::Severity::Error, "", "cannot read " + _path + ": " + std::strerror(errno)}};
+	std::stringstream buf;
+	buf << in.rdbuf();
+	config::YamlLoadResult r = config::loadConfigYaml(buf.str());
+	if (!config::hasErrors(r.diagnostics))
+		publish(std::make_shared<const config::Config>(std::move(r.config)));
+	return r.diagnostics;
+}
+
+bool ConfigStore::writeDefaultIfMissing()
+{
+	if (Poco::File(_path).exists())
+		return false;
+	Poco::Path parent = Poco::Path(_path).parent();
+	if (!parent.toString().empty())
+		Poco::File(parent).createDirectories();
+	atomicWrite(_path, config::defaultConfigYaml(), false);
+	return true;
+}
+
+void ConfigStore::atomicWrite(const std::string & path, const std::string & content, bool keepBackup)
+{
+	const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+	int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		throw Poco::FileException("cannot create " + tmp, std::strerror(errno));
+	size_t done = 0;
+	while (done < content.size())
+	{
+		ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+		if (n < 0)
+		{
+			if (errno == EINTR)
+				continue;
+			int err = errno;
+			::close(fd);
+			::unlink(tmp.c_str());
+			throw Poco::WriteFileException(tmp, std::strerror(err));
+		}
+		done += static_cast<size_t>(n);
+	}
+	// The data must be on disk before the rename makes it the config, or a crash could leave
+	// an empty config.yaml behind.
+	if (::fsync(fd) != 0 || ::close(fd) != 0)
+	{
+		int err = errno;
+		::unlink(tmp.c_str());
+		throw Poco::WriteFileException(tmp, std::strerror(err));
+	}
+	if (keepBackup && Poco::File(path).exists())
+	{
+		const std::string backup = path + ".backup";
+		// A hard link keeps the old file reachable without a window where `path` is missing.
+		::unlink(backup.c_str());
+		if (::link(path.c_str(), backup.c_str()) != 0)
+			Poco::File(path).copyTo(backup);
+	}
+	if (::rename(tmp.c_str(), path.c_str()) != 0)
+	{
+		int err = errno;
+		::unlink(tmp.c_str());
+		throw Poco::FileException("cannot replace " + path, std::strerror(err));
+	}
+	std::string dir = Poco::Path(path).makeAbsolute().parent().toString();
+	int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0)
+	{
+		::fsync(dfd);
+		::close(dfd);
+	}
+}
+
+} // namespace ccc

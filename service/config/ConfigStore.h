@@ -1,0 +1,49 @@
+#pragma once
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "ccc/config/diagnostic.h"
+#include "ccc/config/model.h"
+
+namespace ccc
+{
+
+using ConfigPtr = std::shared_ptr<const config::Config>;
+
+/// Owns config.yaml: loads and validates it, publishes an immutable snapshot that request
+/// threads read without locks (a request keeps the snapshot it started with), and writes the
+/// file atomically. Writers serialise on an internal mutex.
+class ConfigStore
+{
+public:
+	explicit ConfigStore(std::string path);
+
+	const std::string & path() const { return _path; }
+
+	/// Loads the file; on success publishes it. Returns the diagnostics either way. A missing file
+	/// is an Error here; the application writes the default first (writeDefaultIfMissing).
+	config::Diagnostics load();
+
+	/// Writes the commented default config when no file exists. Returns true if it wrote one.
+	bool writeDefaultIfMissing();
+
+	/// The current snapshot (never null after a successful load()).
+	ConfigPtr snapshot() const { return std::atomic_load(&_current); }
+
+	/// Replaces the snapshot (tests, live edits). The file is not touched.
+	void publish(ConfigPtr next) { std::atomic_store(&_current, std::move(next)); }
+
+	/// Writes `content` to `path` atomically: temporary file in the same directory, fsync, rename,
+	/// fsync of the directory. The previous file is kept as `path + ".backup"` when keepBackup.
+	/// Throws Poco::Exception on failure; the old file is then untouched.
+	static void atomicWrite(const std::string & path, const std::string & content, bool keepBackup);
+
+private:
+	std::string _path;
+	std::shared_ptr<const config::Config> _current;
+	std::mutex _writeMutex;
+};
+
+} // namespace ccc

@@ -1,0 +1,223 @@
+#include "core/Service.h"
+
+#include <iostream>
+
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/File.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Path.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/Util/Application.h>
+
+#include "admin/AdminApi.h"
+#include "admin/StaticAssets.h"
+#include "ccc/config/yaml_config.h"
+#include "ccc/version.h"
+#include "http/BasicHandlers.h"
+#include "http/Router.h"
+#include "proxy/ProxyRoutes.h"
+
+namespace ccc
+{
+
+struct Service::Impl
+{
+	std::unique_ptr<admin::StaticAssets> assets;
+	std::unique_ptr<Poco::ThreadPool> pool;
+	std::unique_ptr<Poco::Net::HTTPServer> server;
+	std::unique_ptr<proxy::ProxyRoutes> proxy;
+};
+
+namespace
+{
+
+void setUpLogging(const std::string & level)
+{
+	Poco::AutoPtr<Poco::PatternFormatter> fmt(new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %q %s: %t"));
+	Poco::AutoPtr<Poco::ConsoleChannel> console(new Poco::ConsoleChannel(std::cerr));
+	Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(fmt, console));
+	Poco::Logger::root().setChannel(channel);
+	std::string l = level == "warn" ? "warning" : level;
+	try
+	{
+		Poco::Logger::setLevel("", Poco::Logger::parseLevel(l));
+	}
+	catch (const Poco::Exception &)
+	{
+		Poco::Logger::setLevel("", Poco::Message::PRIO_INFORMATION);
+	}
+}
+
+} // namespace
+
+Service::Service(ServiceOptions options) : _options(std::move(options)), _impl(std::make_unique<Impl>())
+{
+}
+
+Service::~Service()
+{
+	stop();
+}
+
+std::string Service::findAdminDir(const ServiceOptions & options)
+{
+	if (!options.adminDir.empty())
+		return options.adminDir;
+	if (!options.executablePath.empty())
+	{
+		Poco::Path exe(options.executablePath);
+		Poco::Path beside = Poco::Path(exe.parent()).pushDirectory("admin");
+		if (Poco::File(beside).exists())
+			return beside.toString();
+		Poco::Path shared = Poco::Path(exe.parent()).popDirectory().pushDirectory("share").pushDirectory("claude-code-companion").pushDirectory("admin");
+		if (Poco::File(shared).exists())
+			return shared.toString();
+		return beside.toString();
+	}
+	return "admin";
+}
+
+int Service::checkConfig(const ServiceOptions & options, std::ostream & out, std::ostream & err)
+{
+	ConfigStore store(options.configPath);
+	if (!Poco::File(options.configPath).exists())
+	{
+		err << options.configPath << ": error: no such file" << std::endl;
+		return 1;
+	}
+	config::Diagnostics diags = store.load();
+	err << config::formatDiagnostics(diags, options.configPath);
+	size_t errors = config::countErrors(diags);
+	size_t warnings = diags.size() - errors;
+	if (errors)
+	{
+		err << options.configPath << ": " << errors << " error(s), " << warnings << " warning(s): configuration is invalid" << std::endl;
+		return 1;
+	}
+	ConfigPtr cfg = store.snapshot();
+	size_t enabled = 0;
+	for (const auto & e : cfg->endpoints)
+		enabled += e.enabled ? 1 : 0;
+	out << options.configPath << ": configuration is valid (" << cfg->endpoints.size() << " endpoints, " << enabled << " enabled, "
+		<< cfg->tagging.taggers.size() << " taggers, " << warnings << " warning(s))" << std::endl;
+	return 0;
+}
+
+int Service::start(std::ostream & err)
+{
+	_configStore = std::make_unique<ConfigStore>(_options.configPath);
+	try
+	{
+		if (_configStore->writeDefaultIfMissing())
+			err << "Wrote a default configuration to " << _options.configPath
+				<< " (its example endpoints are disabled: add yours there or in the admin)." << std::endl;
+	}
+	catch (const Poco::Exception & e)
+	{
+		err << "cannot write a default configuration to " << _options.configPath << ": " << e.displayText() << std::endl;
+		return Poco::Util::Application::EXIT_CANTCREAT;
+	}
+	config::Diagnostics diags = _configStore->load();
+	err << config::formatDiagnostics(diags, _options.configPath);
+	if (config::hasErrors(diags))
+	{
+		err << _options.configPath << ": configuration is invalid; not starting (the file was left as it is)" << std::endl;
+		return Poco::Util::Application::EXIT_CONFIG;
+	}
+	ConfigPtr cfg = _configStore->snapshot();
+	if (_options.portOverride > 0)
+	{
+		auto copy = std::make_shared<config::Config>(*cfg);
+		copy->server.port = _options.portOverride;
+		_configStore->publish(copy);
+		cfg = copy;
+	}
+	setUpLogging(cfg->logging.level);
+	Poco::Logger & log = Poco::Logger::get("service");
+
+	_ctx.configStore = _configStore.get();
+	_ctx.version = CCC_VERSION;
+	_ctx.adminAssetsDir = findAdminDir(_options);
+	_impl->assets = std::make_unique<admin::StaticAssets>(_ctx.adminAssetsDir);
+	_impl->proxy = std::make_unique<proxy::ProxyRoutes>(_ctx);
+
+	auto router = Poco::makeShared<http::Router>();
+	const ServiceContext & ctx = _ctx;
+	admin::StaticAssets * assets = _impl->assets.get();
+	proxy::ProxyRoutes * proxyRoutes = _impl->proxy.get();
+	router->add([&ctx](const Poco::Net::HTTPServerRequest & r) -> Poco::Net::HTTPRequestHandler * {
+		return http::requestPath(r) == "/healthz" ? http::makeHealthHandler(ctx) : nullptr;
+	});
+	router->add([proxyRoutes](const Poco::Net::HTTPServerRequest & r) { return proxyRoutes->route(r); });
+	router->add([&ctx](const Poco::Net::HTTPServerRequest & r) -> Poco::Net::HTTPRequestHandler * {
+		const std::string path = http::requestPath(r);
+		return path.rfind("/admin/api/", 0) == 0 ? admin::makeAdminApiHandler(r, ctx) : nullptr;
+	});
+	router->add([assets](const Poco::Net::HTTPServerRequest & r) -> Poco::Net::HTTPRequestHandler * {
+		const std::string path = http::requestPath(r);
+		if (path == "/admin")
+			return http::makeRedirectHandler("/admin/");
+		if (path.rfind("/admin/", 0) == 0 && path.rfind("/admin/api/", 0) != 0
+			&& (r.getMethod() == "GET" || r.getMethod() == "HEAD"))
+			return assets->makeHandler(path.substr(7));
+		return nullptr;
+	});
+	router->add([&ctx](const Poco::Net::HTTPServerRequest & r) -> Poco::Net::HTTPRequestHandler * {
+		return http::requestPath(r) == "/" && (r.getMethod() == "GET" || r.getMethod() == "HEAD") ? http::makeRootHandler(ctx) : nullptr;
+	});
+
+	// One worker thread per open connection (a stream holds its thread): size the pool for the
+	// promised number of concurrent streams, plus headroom for admin and health requests.
+	const int maxThreads = cfg->server.max_concurrent_streams + 16;
+	_impl->pool = std::make_unique<Poco::ThreadPool>(4, maxThreads, 60, 256 * 1024);
+	auto params = Poco::makeAuto<Poco::Net::HTTPServerParams>();
+	params->setMaxThreads(maxThreads);
+	params->setMaxQueued(4096);
+	params->setKeepAlive(true);
+	params->setMaxKeepAliveRequests(0);
+	params->setKeepAliveTimeout(Poco::Timespan(75, 0));
+	params->setTimeout(Poco::Timespan(120, 0));
+	params->setServerName("claude-code-companion/" + _ctx.version);
+	params->setSoftwareVersion("claude-code-companion/" + _ctx.version);
+	try
+	{
+		Poco::Net::SocketAddress addr(cfg->server.host, static_cast<Poco::UInt16>(cfg->server.port));
+		Poco::Net::ServerSocket socket(addr, 1024);
+		_impl->server = std::make_unique<Poco::Net::HTTPServer>(router, *_impl->pool, socket, params);
+		_impl->server->start();
+	}
+	catch (const Poco::Exception & e)
+	{
+		err << "cannot listen on " << cfg->server.host << ":" << cfg->server.port << ": " << e.displayText() << std::endl;
+		return Poco::Util::Application::EXIT_OSERR;
+	}
+	const std::string base = "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port);
+	log.information("Claude Code Companion %s listening: proxy %s/v1  admin %s/admin/  config %s", _ctx.version, base, base,
+		_options.configPath);
+	if (!Poco::File(_ctx.adminAssetsDir + "/index.html").exists())
+		log.warning("admin UI files not found in %s (build with `make build`); /admin/ will answer 404", _ctx.adminAssetsDir);
+	return 0;
+}
+
+void Service::stop()
+{
+	if (_impl && _impl->server)
+	{
+		_impl->server->stopAll(true);
+		_impl->server.reset();
+	}
+	if (_impl && _impl->pool)
+	{
+		_impl->pool->joinAll();
+		_impl->pool.reset();
+	}
+}
+
+} // namespace ccc

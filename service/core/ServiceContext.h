@@ -1,0 +1,20 @@
+#pragma once
+#include <chrono>
+#include <string>
+
+#include "config/ConfigStore.h"
+
+namespace ccc
+{
+
+/// What request handlers may see of the running service (ClickHouse's IServer idea): handlers
+/// depend on this, not on the Application, so tests can build one without a process.
+struct ServiceContext
+{
+	ConfigStore * configStore = nullptr;
+	std::string version;
+	std::string adminAssetsDir; ///< directory with index.html, admin.js, admin.wasm
+	std::chrono::steady_clock::time_point startedAt = std::chrono::steady_clock::now();
+};
+
+} // namespace ccc

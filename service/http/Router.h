@@ -1,0 +1,28 @@
+#pragma once
+#include <functional>
+#include <vector>
+
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+
+namespace ccc::http
+{
+
+/// An ordered list of routes; the first route that returns a handler wins, otherwise a JSON 404.
+/// (ClickHouse's HTTPRequestHandlerFactoryMain: small predicates, explicit not-found.)
+class Router : public Poco::Net::HTTPRequestHandlerFactory
+{
+public:
+	using Route = std::function<Poco::Net::HTTPRequestHandler *(const Poco::Net::HTTPServerRequest &)>;
+
+	void add(Route route) { _routes.push_back(std::move(route)); }
+
+	Poco::Net::HTTPRequestHandler * createRequestHandler(const Poco::Net::HTTPServerRequest & request) override;
+
+private:
+	std::vector<Route> _routes;
+};
+
+/// The path part of a request URI (no query), not percent-decoded.
+std::string requestPath(const Poco::Net::HTTPServerRequest & request);
+
+} // namespace ccc::http
