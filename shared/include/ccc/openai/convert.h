@@ -55,9 +55,13 @@ struct ResponseResult
 struct ResponseOptions
 {
 	std::string clientModel;            ///< model name reported back (the one the client asked for)
-	std::vector<std::string> pythonFixTools = {"TodoWrite"}; ///< tools whose arguments get the Python-dict repair
+	std::vector<std::string> pythonFixTools = {"TodoWrite"}; ///< tools whose arguments get the Python-dict repair ("*": all)
 	bool pythonFixEnabled = true;
 	std::vector<std::string> stopSequences; ///< the request's stop_sequences (to report stop_sequence)
+	/// input_tokens reported in message_start (OpenAI streams report usage only at the end; the
+	/// real value follows in message_delta.usage) and when the upstream sends no usage at all.
+	/// Typically estimateInputTokens(request).
+	int64_t estimatedInputTokens = 0;
 };
 
 /// Converts a non-streaming Chat Completions response into an Anthropic message.
