@@ -236,9 +236,11 @@ void checkEndpoint(Checker & ck, const Endpoint & e, const std::string & p)
 			ck.error(op + ".refresh_token", "an Anthropic OAuth refresh token starts with sk-ant-ort01-");
 	}
 
-	for (size_t i = 0; i < e.header_overrides.size(); ++i)
-		if (!validHeaderName(e.header_overrides[i].first))
-			ck.error(p + ".header_overrides." + e.header_overrides[i].first, "is not a valid HTTP header name");
+	for (const auto & kv : e.header_overrides)
+		if (kv.first.empty())
+			ck.error(p + ".header_overrides", "has an empty header name");
+		else if (!validHeaderName(kv.first))
+			ck.error(p + ".header_overrides." + kv.first, "is not a valid HTTP header name");
 	for (const auto & kv : e.parameter_overrides)
 		if (kv.first.empty())
 			ck.error(p + ".parameter_overrides", "has an empty key");
@@ -268,6 +270,17 @@ void checkTagger(Checker & ck, const Tagger & t, const std::string & p)
 		if (it->is_string())
 			return it->get<std::string>();
 		return it->dump();
+	};
+	// A key counts as set when it holds a non-empty string, a number or a non-empty list.
+	auto present = [&](const char * key) {
+		auto it = t.config.find(key);
+		if (it == t.config.end() || it->is_null())
+			return false;
+		if (it->is_string())
+			return !it->get_ref<const std::string &>().empty();
+		if (it->is_array() || it->is_object())
+			return !it->empty();
+		return true;
 	};
 	auto require = [&](const char * key) {
 		if (cfgString(key).empty())
@@ -321,8 +334,10 @@ void checkTagger(Checker & ck, const Tagger & t, const std::string & p)
 		}
 		else if (b == "method")
 		{
-			if (cfgString("expected_value").empty() && cfgString("method").empty())
-				ck.error(p + ".config.expected_value", "is required for builtin_type method (e.g. POST)");
+			// The original's example writes `methods: [POST, PUT]` and its docs `allowed_methods: POST,PUT`;
+			// accept those spellings as well as a single `method` / `expected_value`.
+			if (!present("methods") && !present("allowed_methods") && !present("method") && !present("expected_value"))
+				ck.error(p + ".config.methods", "is required for builtin_type method (e.g. [POST, PUT])");
 		}
 		else if (b == "thinking")
 		{
