@@ -71,6 +71,7 @@ private:
 	int _openIndex = -1;
 	std::string _openType;
 	std::string _partialJson;
+	bool _collectJson = false; ///< the open block takes input_json_delta (tool_use and the like)
 	bool _proven = false;
 	bool _stopped = false;
 	Check _failed;

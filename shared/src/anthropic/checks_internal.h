@@ -1,0 +1,26 @@
+#pragma once
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "ccc/anthropic/stream_validator.h"
+#include "ccc/anthropic/usage.h"
+
+/// Checks shared by the stream and message validators (private to ccc_shared).
+namespace ccc::anthropic::detail
+{
+
+/// The OpenAI-shaped all-zero usage ({"prompt_tokens":0,"completion_tokens":0,"total_tokens":0})
+/// without Anthropic's own input_tokens and output_tokens.
+bool isFakeUsage(const nlohmann::json & usage);
+
+/// Copies the integer fields present in `usage` into `into` (absent or non-integer ones are kept).
+void mergeUsage(const nlohmann::json & usage, Usage & into);
+
+/// Fills an UpstreamError check from an error object ({"type":"error","error":{...}} or {"error":...}).
+void describeUpstreamError(const nlohmann::json & data, std::string_view raw, Check & c);
+
+/// An integer member (signed or unsigned, fitting int64).
+bool intMember(const nlohmann::json & obj, const char * key, int64_t & out);
+
+} // namespace ccc::anthropic::detail
