@@ -407,7 +407,9 @@ TEST(AnthropicStream, ViolationTable)
 			EXPECT_EQ(o.finish.violation, c.expected) << c.name;
 		}
 		else
+		{
 			EXPECT_TRUE(o.finish.ok()) << c.name << ": " << o.finish.message;
+		}
 	}
 }
 
