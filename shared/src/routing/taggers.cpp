@@ -260,11 +260,22 @@ private:
 class MethodTagger : public BuiltinTagger
 {
 public:
-	explicit MethodTagger(std::string pattern) : _pattern(upper(pattern)) {}
-	bool evaluate(const RequestFacts & f) const override { return globMatch(_pattern, upper(f.request().method)); }
+	explicit MethodTagger(std::vector<std::string> patterns) : _patterns(std::move(patterns))
+	{
+		for (auto & p : _patterns)
+			p = upper(p);
+	}
+	bool evaluate(const RequestFacts & f) const override
+	{
+		std::string method = upper(f.request().method);
+		for (const auto & p : _patterns)
+			if (globMatch(p, method))
+				return true;
+		return false;
+	}
 
 private:
-	std::string _pattern;
+	std::vector<std::string> _patterns;
 };
 
 class HeaderTagger : public BuiltinTagger
@@ -761,11 +772,19 @@ BuiltinTaggerBuild buildBuiltinTagger(const config::Tagger & t)
 	}
 	else if (b == "method")
 	{
-		const char * key = cfgHas(t, "expected_value") ? "expected_value" : "method";
-		if (requirePattern(t, key, pattern, err))
-			out.tagger = std::make_unique<MethodTagger>(pattern);
-		else if (!cfgHas(t, "expected_value") && !cfgHas(t, "method"))
-			err = "config.expected_value is required for builtin_type method (e.g. POST)";
+		// The original's example writes `methods: [POST, PUT]`, its docs `allowed_methods: POST,PUT`;
+		// a single `expected_value` / `method` works too. Any listed pattern may match.
+		std::vector<std::string> patterns;
+		for (const char * key : {"expected_value", "method", "methods", "allowed_methods"})
+			for (auto & m : cfgList(t, key))
+				patterns.push_back(std::move(m));
+		for (const auto & m : patterns)
+			if (std::string e = globError(m); !e.empty())
+				err = "config.methods: \"" + m + "\" is not a valid pattern: " + e;
+		if (patterns.empty())
+			err = "config.methods is required for builtin_type method (e.g. [POST, PUT])";
+		if (err.empty())
+			out.tagger = std::make_unique<MethodTagger>(std::move(patterns));
 	}
 	else if (b == "header")
 	{

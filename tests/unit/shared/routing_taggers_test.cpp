@@ -103,7 +103,14 @@ TEST(RoutingTaggers, MethodTagger)
 	EXPECT_FALSE(t->evaluate(Req(Json::object(), {}, "/v1/messages", "", "GET").view));
 	auto alt = build("method", {{"method", "P*"}}); // the original's example key
 	EXPECT_TRUE(alt->evaluate(Req(Json::object(), {}, "/", "", "PUT").view));
-	EXPECT_EQ(buildError("method", Json::object()), "config.expected_value is required for builtin_type method (e.g. POST)");
+	auto list = build("method", {{"methods", {"PUT", "patch"}}});
+	EXPECT_TRUE(list->evaluate(Req(Json::object(), {}, "/", "", "PATCH").view));
+	EXPECT_FALSE(list->evaluate(Req(Json::object()).view));
+	auto docs = build("method", {{"allowed_methods", "GET, POST"}});
+	EXPECT_TRUE(docs->evaluate(Req(Json::object()).view));
+	EXPECT_TRUE(docs->evaluate(Req(Json::object(), {}, "/", "", "get").view));
+	EXPECT_FALSE(docs->evaluate(Req(Json::object(), {}, "/", "", "DELETE").view));
+	EXPECT_EQ(buildError("method", Json::object()), "config.methods is required for builtin_type method (e.g. [POST, PUT])");
 }
 
 TEST(RoutingTaggers, HeaderTagger)
