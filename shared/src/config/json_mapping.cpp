@@ -1,7 +1,10 @@
 #include "ccc/config/json_mapping.h"
 
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
+#include <limits>
 #include <set>
 
 #include "ccc/config/duration.h"
@@ -87,14 +90,17 @@ public:
 		if (!v)
 			return false;
 		int64_t value = 0;
-		if (!toInt(*v, value))
+		const IntRead read = toInt(*v, value);
+		if (read == IntRead::NotInteger)
 		{
 			error(keyPath(key), "must be an integer, got " + describe(*v));
 			return false;
 		}
-		if (value < static_cast<int64_t>(std::numeric_limits<Int>::min()) || value > static_cast<int64_t>(std::numeric_limits<Int>::max()))
+		if (read == IntRead::OutOfRange || value < static_cast<int64_t>(std::numeric_limits<Int>::min())
+			|| value > static_cast<int64_t>(std::numeric_limits<Int>::max()))
 		{
-			error(keyPath(key), "is out of range");
+			error(keyPath(key), "is out of range (" + std::to_string(std::numeric_limits<Int>::min()) + " to "
+				+ std::to_string(std::numeric_limits<Int>::max()) + "), got " + describe(*v));
 			return false;
 		}
 		out = static_cast<Int>(value);
@@ -178,10 +184,15 @@ public:
 		if (!v)
 			return;
 		std::optional<int64_t> ms;
-		if (v->is_number_integer() || v->is_number_unsigned())
-			ms = v->get<int64_t>() * 1000;
-		else if (v->is_number_float())
-			ms = static_cast<int64_t>(std::llround(v->get<double>() * 1000));
+		// A bare number is seconds. Bound it first: seconds * 1000 must not overflow.
+		constexpr double kMaxSeconds = 9.2e12;
+		if (v->is_number())
+		{
+			const double seconds = v->get<double>();
+			if (std::isfinite(seconds) && seconds >= 0 && seconds <= kMaxSeconds)
+				ms = v->is_number_float() ? static_cast<int64_t>(std::llround(seconds * 1000))
+										  : static_cast<int64_t>(v->get<uint64_t>()) * 1000;
+		}
 		else if (v->is_string())
 		{
 			if (v->get<std::string>().empty())
@@ -343,51 +354,58 @@ private:
 		return typeName(v);
 	}
 
-	static bool toInt(const json & v, int64_t & out)
+	enum class IntRead
 	{
-		if (v.is_number_integer())
-		{
-			out = v.get<int64_t>();
-			return true;
-		}
+		Ok,
+		NotInteger,
+		OutOfRange
+	};
+
+	static IntRead toInt(const json & v, int64_t & out)
+	{
+		// is_number_integer() is true for unsigned values too: test unsigned first, or a value
+		// above INT64_MAX would wrap to a negative number.
 		if (v.is_number_unsigned())
 		{
 			uint64_t u = v.get<uint64_t>();
 			if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-				return false;
+				return IntRead::OutOfRange;
 			out = static_cast<int64_t>(u);
-			return true;
+			return IntRead::Ok;
+		}
+		if (v.is_number_integer())
+		{
+			out = v.get<int64_t>();
+			return IntRead::Ok;
 		}
 		if (v.is_number_float())
 		{
 			double d = v.get<double>();
-			if (std::floor(d) != d || std::fabs(d) > 9e18)
-				return false;
+			if (!std::isfinite(d) || std::floor(d) != d)
+				return IntRead::NotInteger;
+			if (std::fabs(d) > 9e18)
+				return IntRead::OutOfRange;
 			out = static_cast<int64_t>(d);
-			return true;
+			return IntRead::Ok;
 		}
 		if (v.is_string())
 		{
 			const std::string s = v.get<std::string>();
-			if (s.empty())
-				return false;
-			size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+			size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
 			if (i == s.size())
-				return false;
+				return IntRead::NotInteger;
 			for (size_t j = i; j < s.size(); ++j)
 				if (!std::isdigit(static_cast<unsigned char>(s[j])))
-					return false;
-			try
-			{
-				out = std::stoll(s);
-			}
-			catch (const std::exception &)
-			{
-				return false;
-			}
-			return true;
+					return IntRead::NotInteger;
+			errno = 0;
+			char * end = nullptr;
+			long long parsed = std::strtoll(s.c_str(), &end, 10);
+			if (errno == ERANGE)
+				return IntRead::OutOfRange;
+			out = parsed;
+			return IntRead::Ok;
 		}
-		return false;
+		return IntRead::NotInteger;
 	}
 
 	const json & _node;
@@ -395,6 +413,22 @@ private:
 	Diagnostics & _diags;
 	std::set<std::string> _seen;
 };
+
+/// A PostgreSQL DSN may carry a password as `password=...` (key/value form) or as
+/// `user:secret@` (URL form): mask the whole DSN then, since either form can be written many ways.
+std::string maskDsn(const std::string & dsn)
+{
+	const size_t scheme = dsn.find("://");
+	const size_t at = dsn.find('@');
+	const bool urlPassword = scheme != std::string::npos && at != std::string::npos && at > scheme
+		&& dsn.find(':', scheme + 3) < at;
+	std::string lower = dsn;
+	for (auto & ch : lower)
+		ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+	if (urlPassword || lower.find("password") != std::string::npos)
+		return "********";
+	return dsn;
+}
 
 std::string indexPath(const std::string & base, size_t i)
 {
@@ -822,7 +856,7 @@ json configToJson(const Config & c, bool maskSecrets)
 		{"log_response_body", l.log_response_body}, {"log_directory", l.log_directory},
 		{"truncated_body_bytes", l.truncated_body_bytes}, {"max_body_bytes", l.max_body_bytes},
 		{"retention_days", l.retention_days}, {"retention_max_bytes", l.retention_max_bytes}, {"storage", l.storage},
-		{"postgres_dsn", maskSecrets && l.postgres_dsn.find("password") != std::string::npos ? "********" : l.postgres_dsn}};
+		{"postgres_dsn", maskSecrets ? maskDsn(l.postgres_dsn) : l.postgres_dsn}};
 	const PythonJsonFixing & p = c.validation.python_json_fixing;
 	root["validation"] = {{"python_json_fixing",
 		{{"enabled", p.enabled}, {"target_tools", p.target_tools}, {"debug_logging", p.debug_logging}, {"max_attempts", p.max_attempts}}}};
