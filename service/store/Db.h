@@ -1,0 +1,78 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+/// A deliberately small SQL layer under the log store: one connection, statements with
+/// positional `?` parameters, results as rows of nullable byte strings. The SQLite (sqlite3 C
+/// API) and PostgreSQL (libpq) connections implement it so that the store's SQL is written once.
+/// Why not Poco::Data: its PostgreSQL connector wants `$n` placeholders and maps BYTEA/BLOB and
+/// 64-bit integers differently per backend; here both backends behave byte-for-byte the same.
+namespace ccc::store
+{
+
+/// Any database failure. what() names the backend and the failing statement.
+class StoreError : public std::runtime_error
+{
+public:
+	using std::runtime_error::runtime_error;
+};
+
+/// One bound parameter. Blobs go to BLOB/BYTEA columns; Text must be valid UTF-8 without NUL
+/// (PostgreSQL rejects anything else; see sanitizeUtf8).
+struct DbValue
+{
+	enum class Kind { Null, Int, Real, Text, Blob };
+	Kind kind = Kind::Null;
+	int64_t i = 0;
+	double d = 0;
+	std::string s;
+
+	static DbValue null() { return {}; }
+	static DbValue integer(int64_t v) { DbValue x; x.kind = Kind::Int; x.i = v; return x; }
+	static DbValue real(double v) { DbValue x; x.kind = Kind::Real; x.d = v; return x; }
+	static DbValue text(std::string v) { DbValue x; x.kind = Kind::Text; x.s = std::move(v); return x; }
+	static DbValue blob(std::string v) { DbValue x; x.kind = Kind::Blob; x.s = std::move(v); return x; }
+};
+
+using DbParams = std::vector<DbValue>;
+
+/// One result row: each column as its text (numbers in decimal) or its raw bytes (blobs).
+class DbRow
+{
+public:
+	std::vector<std::string> values;
+	std::vector<bool> nulls;
+
+	bool isNull(size_t col) const { return col >= nulls.size() || nulls[col]; }
+	const std::string & str(size_t col) const;
+	int64_t i64(size_t col, int64_t ifNull = 0) const;
+	double dbl(size_t col, double ifNull = 0) const;
+};
+
+using DbRows = std::vector<DbRow>;
+
+class DbConnection
+{
+public:
+	virtual ~DbConnection() = default;
+	/// Runs one statement (parameters as `?`), returns its rows (empty for non-queries).
+	/// Throws StoreError.
+	virtual DbRows query(const std::string & sql, const DbParams & params = {}) = 0;
+	/// Runs one or more parameterless statements separated by ';' (DDL, pragmas).
+	virtual void execScript(const std::string & sql) = 0;
+	/// Rows changed by the last query() that was an INSERT/UPDATE/DELETE.
+	virtual int64_t changes() = 0;
+	/// False once the connection is unusable (the pool then drops it).
+	virtual bool healthy() = 0;
+};
+
+std::unique_ptr<DbConnection> openSqlite(const std::string & path);
+std::unique_ptr<DbConnection> openPostgres(const std::string & dsn);
+
+/// Valid UTF-8 without NUL: invalid sequences become U+FFFD, NUL bytes are removed.
+std::string sanitizeUtf8(const std::string & s);
+
+} // namespace ccc::store

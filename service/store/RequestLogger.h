@@ -1,0 +1,160 @@
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ccc/api/log_types.h"
+#include "ccc/config/model.h"
+#include "store/LogStore.h"
+#include "store/Stats.h"
+
+/// The write path of the request log.
+///
+/// submit() is called by request threads and never waits for the database: it takes a mutex for a
+/// few microseconds, updates the in-memory endpoint statistics and appends to a bounded queue. One
+/// writer thread drains the queue in batches, applies log_request_types, redaction and the body
+/// policy, and writes each batch (records + statistics deltas + breaker events) in ONE transaction.
+/// A record is "acknowledged" once its batch has committed (see flush() and counters().written).
+///
+/// Overload (the writer cannot keep up) is handled without blocking and without silent loss:
+///  1. over max_queue_bytes, a record is queued WITHOUT its headers and bodies (stored with
+///     bodies_shed = 1 so the admin can say why; counted in bodies_shed);
+///  2. over max_queue_records, the record is dropped (counted in records_dropped). Its statistics
+///     were already counted at submit time, so endpoint statistics never lose requests.
+/// A batch that keeps failing to commit (database unavailable) is retried 3 times and then
+/// dropped (counted in records_failed, last_error set); statistics deltas are kept for the next
+/// batch, so they are never lost while the process lives.
+///
+/// log_request_types: "all" stores every request; "success" only requests whose outcome is
+/// success; "failed" requests whose outcome is not success AND successful requests that needed
+/// a failed attempt on the way (stored whole, so the failover is visible). Statistics count every
+/// request regardless.
+///
+/// Retention runs on its own thread at start and every retention_interval_ms, in small
+/// transactions (see LogStore::applyRetention), so it never holds the writer for long.
+namespace ccc::store
+{
+
+struct RequestLoggerOptions
+{
+	size_t max_queue_records = 20000;
+	size_t max_queue_bytes = 256ull * 1024 * 1024;
+	size_t batch_records = 200;
+	int64_t retention_interval_ms = 10 * 60 * 1000;
+	bool start_retention_thread = true;
+	/// Tests: the writer thread starts paused (queue fills) until resumeWriter().
+	bool start_paused = false;
+};
+
+struct LoggerCounters
+{
+	uint64_t submitted = 0;       ///< submit() calls
+	uint64_t written = 0;         ///< records committed to the store
+	uint64_t filtered = 0;        ///< not stored because of log_request_types
+	uint64_t bodies_shed = 0;     ///< stored without headers/bodies (queue over its byte bound)
+	uint64_t records_dropped = 0; ///< lost: queue over its record bound
+	uint64_t records_failed = 0;  ///< lost: their batch could not be committed
+	uint64_t batches = 0;         ///< committed transactions
+	uint64_t queue_depth = 0;     ///< records waiting now
+	uint64_t queue_bytes = 0;     ///< their approximate size
+	uint64_t retention_deleted = 0;
+	std::string last_error;       ///< the latest store error (empty if none)
+};
+
+class RequestLogger
+{
+public:
+	/// Opens the configured store (openLogStore) and starts the threads. Throws StoreError.
+	explicit RequestLogger(const config::LoggingConfig & cfg, RequestLoggerOptions opts = {});
+	/// Uses an already opened store (shared with the admin API's queries).
+	RequestLogger(std::shared_ptr<LogStore> store, const config::LoggingConfig & cfg, RequestLoggerOptions opts = {});
+	/// Drains the queue (everything submitted is written or counted as failed), then stops.
+	~RequestLogger();
+
+	RequestLogger(const RequestLogger &) = delete;
+	RequestLogger & operator=(const RequestLogger &) = delete;
+
+	/// Never blocks on the database. Safe from any thread.
+	void submit(api::RequestRecord && rec);
+	/// A circuit breaker transition, persisted with the next batch.
+	void recordBreakerEvent(BreakerEvent ev);
+
+	/// Secret strings to redact everywhere (collectSecrets(config)); replaces the previous list.
+	void setSecrets(std::vector<std::string> secrets);
+	/// Hot reload of the policies (log_request_types, body policies, sizes, retention).
+	/// storage/log_directory/postgres_dsn changes need a new RequestLogger.
+	void updateConfig(const config::LoggingConfig & cfg);
+
+	/// Waits until every record submitted before the call is committed, filtered or counted as
+	/// lost. False on timeout.
+	bool flush(int64_t timeoutMs = 30000);
+	/// Drains and joins the threads (idempotent); submit() afterwards counts records as dropped.
+	void stop();
+
+	LoggerCounters counters() const;
+	/// Persisted totals plus everything submitted since, per endpoint id.
+	std::vector<EndpointStats> endpointStats() const;
+	std::shared_ptr<LogStore> store() const { return _store; }
+
+	/// Runs a retention pass now with the configured limits (also done periodically).
+	RetentionResult runRetention();
+	/// Admin "clean logs": deletes requests older than `days` (0 = all). Returns requests deleted.
+	int64_t cleanup(int64_t days);
+
+	/// Tests only: see RequestLoggerOptions::start_paused.
+	void resumeWriter();
+
+private:
+	struct Item
+	{
+		api::RequestRecord rec;
+		bool bodies_shed = false;
+		uint64_t seq = 0;
+		size_t bytes = 0;
+	};
+
+	void start();
+	void writerLoop();
+	void retentionLoop();
+	bool shouldStore(const api::RequestRecord & r, const config::LoggingConfig & cfg) const;
+	PreparedRecord prepare(Item && item, const config::LoggingConfig & cfg, const std::vector<std::string> & secrets) const;
+	void accountStats(const api::RequestRecord & r);
+	static size_t approxBytes(const api::RequestRecord & r);
+
+	std::shared_ptr<LogStore> _store;
+	RequestLoggerOptions _opts;
+
+	mutable std::mutex _cfgMutex;
+	config::LoggingConfig _cfg;
+	std::vector<std::string> _secrets;
+
+	mutable std::mutex _mutex;
+	std::condition_variable _wake;
+	std::condition_variable _progress;
+	std::deque<Item> _queue;
+	size_t _queueBytes = 0;
+	uint64_t _nextSeq = 1;
+	uint64_t _doneSeq = 0;          ///< every item with seq <= _doneSeq is finished
+	std::vector<BreakerEvent> _pendingEvents;
+	std::map<std::string, EndpointStats> _pendingStats; ///< deltas not yet committed
+	std::map<std::string, EndpointStats> _stats;        ///< totals (persisted + pending)
+	bool _stopping = false;
+	bool _paused = false;
+	LoggerCounters _counters;
+
+	std::atomic<bool> _stopFlag{false};
+	std::mutex _retentionMutex;
+	std::condition_variable _retentionWake;
+	std::thread _writer;
+	std::thread _retention;
+	bool _stopped = false;
+};
+
+} // namespace ccc::store
