@@ -19,6 +19,15 @@ namespace
 
 using Marks = std::vector<std::pair<std::string, std::pair<int, int>>>;
 
+/// A key that appears twice in one mapping: where the second one is, and where the first was.
+struct Duplicate
+{
+	std::string path;
+	int line = 0;
+	int column = 0;
+	int firstLine = 0;
+};
+
 json plainScalar(const std::string & s)
 {
 	if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL")
@@ -59,7 +68,7 @@ json plainScalar(const std::string & s)
 	return s;
 }
 
-void convert(const YAML::Node & node, json & out, const std::string & path, Marks * marks, std::vector<std::string> & dupes)
+void convert(const YAML::Node & node, json & out, const std::string & path, Marks * marks, std::vector<Duplicate> & dupes)
 {
 	if (marks && !path.empty())
 		marks->push_back({path, {node.Mark().line + 1, node.Mark().column + 1}});
@@ -95,22 +104,46 @@ void convert(const YAML::Node & node, json & out, const std::string & path, Mark
 		case YAML::NodeType::Map:
 		{
 			out = json::object();
+			std::map<std::string, int> keyLines;
 			for (const auto & kv : node)
 			{
 				std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
 				std::string childPath = path.empty() ? key : path + "." + key;
-				if (out.contains(key))
-					dupes.push_back(childPath);
+				const int line = kv.first.Mark().line + 1;
+				const int column = kv.first.Mark().column + 1;
+				auto [seen, fresh] = keyLines.emplace(key, line);
+				if (!fresh)
+					dupes.push_back({childPath, line, column, seen->second});
+				const size_t at = marks ? marks->size() : 0;
 				json child;
 				convert(kv.second, child, childPath, marks, dupes);
-				if (marks)
-					// point at the key, which is where a reader looks for it
-					marks->back().second = {kv.first.Mark().line + 1, kv.first.Mark().column + 1};
+				// Point at the key, which is where a reader looks for it (the child's own entry is
+				// the first one it pushed; its descendants follow).
+				if (marks && at < marks->size())
+					(*marks)[at].second = {line, column};
 				out[key] = std::move(child);
 			}
 			break;
 		}
 	}
+}
+
+/// True when the 1-based line `line` of `text` has a tab in its leading whitespace.
+bool indentedWithTab(const std::string & text, int line)
+{
+	size_t start = 0;
+	for (int i = 1; i < line && start != std::string::npos; ++i)
+	{
+		start = text.find('\n', start);
+		if (start != std::string::npos)
+			++start;
+	}
+	if (start == std::string::npos)
+		return false;
+	for (size_t i = start; i < text.size() && (text[i] == ' ' || text[i] == '\t'); ++i)
+		if (text[i] == '\t')
+			return true;
+	return false;
 }
 
 /// Finds the best-known position for a diagnostic path: the path itself, else its nearest parent.
@@ -136,7 +169,7 @@ bool yamlToJson(const std::string & text, json & out, std::string & error, Marks
 	try
 	{
 		YAML::Node root = YAML::Load(text);
-		std::vector<std::string> dupes;
+		std::vector<Duplicate> dupes;
 		convert(root, out, "", marks, dupes);
 		return true;
 	}
@@ -151,7 +184,7 @@ YamlLoadResult loadConfigYaml(const std::string & text)
 {
 	YamlLoadResult r;
 	Marks marks;
-	std::vector<std::string> dupes;
+	std::vector<Duplicate> dupes;
 	try
 	{
 		YAML::Node root = YAML::Load(text);
@@ -164,20 +197,40 @@ YamlLoadResult loadConfigYaml(const std::string & text)
 		d.message = "invalid YAML: " + e.msg;
 		d.line = e.mark.is_null() ? 0 : e.mark.line + 1;
 		d.column = e.mark.is_null() ? 0 : e.mark.column + 1;
+		// yaml-cpp's message for a tab in the indentation ("illegal map value") does not say why.
+		if (d.line > 0 && indentedWithTab(text, d.line))
+			d.message += " (indent with spaces: YAML does not allow tabs in indentation)";
 		r.diagnostics.push_back(d);
 		return r;
 	}
 	r.parsed = true;
-	for (const auto & p : dupes)
-		r.diagnostics.push_back({Severity::Warning, p, "appears twice; the last value is used"});
+	// The original's YAML reader (yaml.v3) refuses duplicate keys too; silently taking one of the
+	// two values would leave the user editing the one that does not count.
+	for (const auto & dup : dupes)
+		r.diagnostics.push_back({Severity::Error, dup.path,
+			"is defined twice in the same mapping (first at line " + std::to_string(dup.firstLine) + "); remove one",
+			dup.line, dup.column});
 	if (r.tree.is_null())
 		r.tree = json::object(); // an empty file is an all-defaults config
 	Diagnostics mapped = configFromJson(r.tree, r.config);
 	r.diagnostics.insert(r.diagnostics.end(), mapped.begin(), mapped.end());
-	if (!hasErrors(mapped))
+	// Validate even when some keys could not be read (they keep their defaults), so one run
+	// reports every problem; skip findings about a key that already has a mapping error.
+	std::vector<std::string> unreadable;
+	for (const auto & d : mapped)
+		if (d.severity == Severity::Error)
+			unreadable.push_back(d.path);
+	auto under = [](const std::string & path, const std::string & base) {
+		return path == base || (path.size() > base.size() && path.compare(0, base.size(), base) == 0
+									&& (path[base.size()] == '.' || path[base.size()] == '['));
+	};
+	for (auto & d : validate(r.config))
 	{
-		Diagnostics checked = validate(r.config);
-		r.diagnostics.insert(r.diagnostics.end(), checked.begin(), checked.end());
+		bool shadowed = false;
+		for (const auto & u : unreadable)
+			shadowed = shadowed || u.empty() || under(d.path, u);
+		if (!shadowed)
+			r.diagnostics.push_back(std::move(d));
 	}
 	std::map<std::string, std::pair<int, int>> index(marks.begin(), marks.end());
 	for (auto & d : r.diagnostics)
