@@ -10,7 +10,9 @@
 namespace ccc::openai
 {
 
-using detail::Json;
+// Ordered throughout: tool schemas keep their property order (it steers the order in which models
+// write arguments) and echoed tool inputs keep the client's bytes, which upstream prompt caches key on.
+using Json = nlohmann::ordered_json;
 using detail::OJson;
 
 namespace
@@ -607,7 +609,7 @@ private:
 				auto d = tool.find("description");
 				if (d != tool.end() && d->is_string())
 					fn["description"] = d->get<std::string>();
-				fn["parameters"] = OJson::parse(detail::dump(schema), nullptr, false);
+				fn["parameters"] = std::move(schema);
 				tools.push_back(OJson{{"type", "function"}, {"function", std::move(fn)}});
 			}
 			haveTools = !tools.empty();
@@ -853,7 +855,7 @@ const std::vector<std::string> & defaultStripKeywords()
 RequestResult convertRequest(std::string_view anthropicBody, const RequestOptions & options)
 {
 	RequestResult result;
-	Json body = detail::parse(anthropicBody);
+	Json body = Json::parse(anthropicBody.begin(), anthropicBody.end(), nullptr, false);
 	if (body.is_discarded() || !body.is_object())
 	{
 		result.error = "the request body is not a JSON object";
@@ -890,7 +892,7 @@ RequestResult convertRequest(std::string_view anthropicBody, const RequestOption
 // negative; 0 when the body is not a JSON object.
 int64_t estimateInputTokens(std::string_view anthropicBody)
 {
-	Json body = detail::parse(anthropicBody);
+	Json body = Json::parse(anthropicBody.begin(), anthropicBody.end(), nullptr, false);
 	if (body.is_discarded() || !body.is_object())
 		return 0;
 	try

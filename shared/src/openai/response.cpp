@@ -179,10 +179,11 @@ bool convertParsed(const Json & body, std::string_view raw, const ResponseOption
 
 	anthropic::Usage usage = detail::usageFrom(body.contains("usage") ? body["usage"] : Json());
 	OJson usageJ = detail::usageJson(usage, options.estimatedInputTokens);
+	// As the stream converter reports it: what the client was told for input/output, cache counters
+	// only when the upstream reported them (-1 otherwise).
+	result.usage = usage;
 	result.usage.input_tokens = usageJ["input_tokens"].get<int64_t>();
 	result.usage.output_tokens = usageJ["output_tokens"].get<int64_t>();
-	result.usage.cache_creation_input_tokens = usageJ["cache_creation_input_tokens"].get<int64_t>();
-	result.usage.cache_read_input_tokens = usageJ["cache_read_input_tokens"].get<int64_t>();
 
 	OJson out;
 	out["id"] = id;
