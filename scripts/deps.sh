@@ -3,26 +3,28 @@
 #   scripts/deps.sh build   - what `make build` / `make run` need
 #   scripts/deps.sh test    - build + what the test suite needs (browser, fuzzing, packaging checks)
 #   scripts/deps.sh bench   - build + load tools and nginx for the comparison
+#   scripts/deps.sh pg      - only the PostgreSQL server (scripts/pg-test-server.sh)
 # As root it runs apt-get; otherwise it prints the exact apt-get line and exits 1, so nothing
 # half-works silently.
 set -euo pipefail
 profile=${1:-build}
 build_pkgs=(cmake ninja-build g++ pkg-config git ca-certificates
 	libpoco-dev libyaml-cpp-dev nlohmann-json3-dev liblua5.4-dev
-	zlib1g-dev libbrotli-dev libzstd-dev libssl-dev
+	zlib1g-dev libbrotli-dev libzstd-dev libssl-dev libsqlite3-dev libpq-dev
 	emscripten)
 test_pkgs=(libgtest-dev libgmock-dev googletest libbenchmark-dev
-	chromium clang libclang-rt-14-dev curl procps)
+	chromium clang libclang-rt-14-dev curl procps postgresql)
 bench_pkgs=(nginx wrk)
 case "$profile" in
 	build) want=("${build_pkgs[@]}") ;;
 	test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
 	bench) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
-	*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+	pg) want=(postgresql) ;;
+	*) echo "usage: $0 build|test|bench|pg" >&2; exit 2 ;;
 esac
 # node (any >= 18) is needed to run emscripten and the JS test clients; take Debian's when none is there.
-if ! command -v node >/dev/null 2>&1; then want+=(nodejs); fi
-if ! command -v npm >/dev/null 2>&1 && [ "$profile" != build ]; then want+=(npm); fi
+if ! command -v node >/dev/null 2>&1 && [ "$profile" != pg ]; then want+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1 && [ "$profile" != build ] && [ "$profile" != pg ]; then want+=(npm); fi
 missing=()
 for p in "${want[@]}"; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
