@@ -5,7 +5,6 @@
 #include <limits>
 
 #include <lua.hpp>
-#include <nlohmann/json.hpp>
 
 namespace ccc::tagging
 {
@@ -16,7 +15,6 @@ namespace
 /// The count hook fires every kHookEvery VM instructions: often enough to stop a loop within
 /// microseconds, rarely enough to cost nothing measurable.
 constexpr int kHookEvery = 1000;
-constexpr int kMaxBodyDepth = 200;
 
 /// Starlark-compatible helpers of the original, written in Lua so they run under the same limits.
 constexpr const char * kPrelude = R"lua(
@@ -53,9 +51,15 @@ struct LuaTagger::State
 	bool timedOut = false;
 	const routing::RequestFacts * facts = nullptr;
 	const std::string * source = nullptr; // setup only
-	nlohmann::json body;                  // DOM of the request body while a call needs it
+	uint64_t callId = 0;                  // body proxies are valid only within their call
+	// Scratch space of the body proxies: members of State, so a Lua error (a longjmp) never skips
+	// the destructor of a C++ local.
+	std::vector<json::Member> members;
+	std::vector<json::Span> elements;
+	std::string text;
 	int fn = LUA_NOREF;
 	int requestMeta = LUA_NOREF;
+	int proxyMeta = LUA_NOREF;
 
 	~State()
 	{
@@ -120,76 +124,208 @@ int noPrint(lua_State *)
 	return 0;
 }
 
-void pushJson(lua_State * L, const nlohmann::json & j, int depth)
+// ---- request.body: lazy proxies over the body bytes ---------------------------------------------
+// request.body is an empty table whose metatable resolves fields on access by scanning only the
+// bytes of the value touched (ccc/json/scan.h); containers become further proxies, scalars Lua
+// values. Resolved fields are cached in the proxy. Nothing is parsed unless a script reads it.
+
+char kBeginKey, kEndKey, kCallKey, kLenKey;
+
+std::string_view trimmedView(std::string_view v)
 {
-	if (depth > kMaxBodyDepth)
-		luaL_error(L, "request body is nested deeper than %d levels", kMaxBodyDepth);
-	luaL_checkstack(L, 4, "request body is nested too deeply");
-	switch (j.type())
-	{
-	case nlohmann::json::value_t::object:
-		lua_createtable(L, 0, static_cast<int>(std::min<size_t>(j.size(), 1u << 20)));
-		for (auto it = j.begin(); it != j.end(); ++it)
-		{
-			const std::string & k = it.key();
-			lua_pushlstring(L, k.data(), k.size());
-			pushJson(L, it.value(), depth + 1);
-			lua_rawset(L, -3);
-		}
-		break;
-	case nlohmann::json::value_t::array:
-	{
-		lua_createtable(L, static_cast<int>(std::min<size_t>(j.size(), 1u << 20)), 0);
-		lua_Integer i = 1;
-		for (auto it = j.begin(); it != j.end(); ++it)
-		{
-			pushJson(L, *it, depth + 1);
-			lua_rawseti(L, -2, i++);
-		}
-		break;
-	}
-	case nlohmann::json::value_t::string:
-	{
-		const std::string & s = j.get_ref<const std::string &>();
-		lua_pushlstring(L, s.data(), s.size());
-		break;
-	}
-	case nlohmann::json::value_t::boolean:
-		lua_pushboolean(L, j.get<bool>());
-		break;
-	case nlohmann::json::value_t::number_integer:
-		lua_pushinteger(L, static_cast<lua_Integer>(j.get<int64_t>()));
-		break;
-	case nlohmann::json::value_t::number_unsigned:
-	{
-		uint64_t v = j.get<uint64_t>();
-		if (v <= static_cast<uint64_t>(std::numeric_limits<lua_Integer>::max()))
-			lua_pushinteger(L, static_cast<lua_Integer>(v));
-		else
-			lua_pushnumber(L, static_cast<lua_Number>(v));
-		break;
-	}
-	case nlohmann::json::value_t::number_float:
-		lua_pushnumber(L, j.get<double>());
-		break;
-	default:
-		lua_pushnil(L);
-	}
+	while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\r' || v.front() == '\n'))
+		v.remove_prefix(1);
+	while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r' || v.back() == '\n'))
+		v.remove_suffix(1);
+	return v;
 }
 
-/// Parses the body into s->body (C++ side, so no Lua error can skip a destructor).
-bool parseBody(State * s)
+void pushProxy(lua_State * L, State * s, json::Span span)
 {
+	lua_createtable(L, 0, 0);
+	lua_pushinteger(L, static_cast<lua_Integer>(span.begin));
+	lua_rawsetp(L, -2, &kBeginKey);
+	lua_pushinteger(L, static_cast<lua_Integer>(span.end));
+	lua_rawsetp(L, -2, &kEndKey);
+	lua_pushinteger(L, static_cast<lua_Integer>(s->callId));
+	lua_rawsetp(L, -2, &kCallKey);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, s->proxyMeta);
+	lua_setmetatable(L, -2);
+}
+
+/// Pushes the Lua value of the JSON value at `span`.
+void pushValue(lua_State * L, State * s, json::Span span)
+{
+	std::string_view doc = s->facts->body();
+	std::string_view v = trimmedView(span.of(doc));
+	if (v.empty())
+	{
+		lua_pushnil(L);
+		return;
+	}
+	char c = v.front();
+	if (c == '{' || c == '[')
+	{
+		pushProxy(L, s, span);
+		return;
+	}
+	if (c == 't' || c == 'f')
+	{
+		lua_pushboolean(L, c == 't');
+		return;
+	}
+	if (c == 'n')
+	{
+		lua_pushnil(L);
+		return;
+	}
+	bool ok = true;
 	try
 	{
-		s->body = nlohmann::json::parse(s->facts->body(), nullptr, false);
-		return !s->body.is_discarded();
+		if (c == '"')
+		{
+			auto decoded = json::decodeString(doc, span);
+			ok = decoded.has_value();
+			if (ok)
+				s->text = std::move(*decoded);
+		}
+		else
+			s->text.assign(v.data(), v.size());
 	}
 	catch (...)
 	{
-		s->body = nullptr;
-		return false;
+		ok = false;
 	}
+	if (!ok)
+		luaL_error(L, "request body: cannot read a value");
+	if (c == '"')
+		lua_pushlstring(L, s->text.data(), s->text.size());
+	else if (lua_stringtonumber(L, s->text.c_str()) == 0)
+		lua_pushnil(L);
+}
+
+json::Span proxySpan(lua_State * L, State * s, int idx)
+{
+	lua_rawgetp(L, idx, &kCallKey);
+	lua_Integer call = lua_tointeger(L, -1);
+	lua_rawgetp(L, idx, &kBeginKey);
+	lua_rawgetp(L, idx, &kEndKey);
+	json::Span span;
+	span.begin = static_cast<size_t>(lua_tointeger(L, -2));
+	span.end = static_cast<size_t>(lua_tointeger(L, -1));
+	lua_pop(L, 3);
+	if (!s->facts || static_cast<uint64_t>(call) != s->callId)
+		luaL_error(L, "request.body values belong to one call; do not keep them in globals");
+	return span;
+}
+
+/// Scans the container at `span` into s->members or s->elements; false for a scalar.
+bool scanContainer(lua_State * L, State * s, json::Span span, bool & isArray)
+{
+	std::string_view doc = s->facts->body();
+	std::string_view v = trimmedView(span.of(doc));
+	isArray = !v.empty() && v.front() == '[';
+	bool ok = false;
+	try
+	{
+		ok = isArray ? json::scanArrayAt(doc, span, s->elements) : json::scanObjectAt(doc, span, s->members);
+	}
+	catch (...)
+	{
+		ok = false;
+	}
+	if (!ok)
+		luaL_error(L, "request body: cannot read a value");
+	return true;
+}
+
+int proxyIndex(lua_State * L)
+{
+	State * s = stateOf(L);
+	json::Span span = proxySpan(L, s, 1);
+	bool isArray = false;
+	scanContainer(L, s, span, isArray);
+	json::Span child;
+	bool found = false;
+	if (isArray)
+	{
+		if (!lua_isinteger(L, 2))
+			return 0;
+		lua_Integer i = lua_tointeger(L, 2);
+		if (i >= 1 && static_cast<size_t>(i) <= s->elements.size())
+		{
+			child = s->elements[static_cast<size_t>(i - 1)];
+			found = true;
+		}
+	}
+	else if (lua_type(L, 2) == LUA_TSTRING)
+	{
+		size_t n = 0;
+		const char * k = lua_tolstring(L, 2, &n);
+		std::string_view key(k, n);
+		for (const auto & m : s->members)
+			if (m.key == key)
+			{
+				child = m.valueSpan;
+				found = true;
+			}
+	}
+	if (!found)
+		return 0;
+	pushValue(L, s, child);
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1); // cache: the next access is a plain table read
+	return 1;
+}
+
+int proxyLen(lua_State * L)
+{
+	State * s = stateOf(L);
+	lua_rawgetp(L, 1, &kLenKey);
+	if (lua_isinteger(L, -1))
+		return 1;
+	lua_pop(L, 1);
+	json::Span span = proxySpan(L, s, 1);
+	bool isArray = false;
+	scanContainer(L, s, span, isArray);
+	lua_pushinteger(L, isArray ? static_cast<lua_Integer>(s->elements.size()) : 0);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, 1, &kLenKey);
+	return 1;
+}
+
+/// pairs(proxy): materialises one level into a plain table and iterates it with next.
+int proxyPairs(lua_State * L)
+{
+	State * s = stateOf(L);
+	json::Span span = proxySpan(L, s, 1);
+	bool isArray = false;
+	scanContainer(L, s, span, isArray);
+	lua_getglobal(L, "next");
+	if (isArray)
+	{
+		size_t n = s->elements.size();
+		lua_createtable(L, static_cast<int>(std::min<size_t>(n, 1u << 20)), 0);
+		for (size_t i = 0; i < n; ++i)
+		{
+			pushValue(L, s, s->elements[i]);
+			lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+		}
+	}
+	else
+	{
+		size_t n = s->members.size();
+		lua_createtable(L, 0, static_cast<int>(std::min<size_t>(n, 1u << 20)));
+		for (size_t i = 0; i < n; ++i)
+		{
+			lua_pushlstring(L, s->members[i].key.data(), s->members[i].key.size());
+			pushValue(L, s, s->members[i].valueSpan);
+			lua_rawset(L, -3);
+		}
+	}
+	lua_pushnil(L);
+	return 3;
 }
 
 /// __index of request tables: builds `body` (and `body_raw`) on first use, then caches it.
@@ -203,9 +339,21 @@ int requestIndex(lua_State * L)
 	std::string_view k(key, n);
 	if (k == "body")
 	{
-		if (!parseBody(s))
-			return 0; // not JSON: body is nil
-		pushJson(L, s->body, 0);
+		bool isObject = false;
+		try
+		{
+			isObject = s->facts->isJsonObject(); // one validating scan, shared with the built-ins
+		}
+		catch (...)
+		{
+		}
+		if (!isObject)
+			return 0; // not a JSON object: body is nil
+		std::string_view doc = s->facts->body();
+		json::Span all;
+		all.begin = static_cast<size_t>(trimmedView(doc).data() - doc.data());
+		all.end = all.begin + trimmedView(doc).size();
+		pushProxy(L, s, all);
 	}
 	else if (k == "body_raw")
 	{
@@ -310,6 +458,17 @@ int setupState(lua_State * L)
 	lua_pushcfunction(L, requestIndex);
 	lua_setfield(L, -2, "__index");
 	s->requestMeta = luaL_ref(L, LUA_REGISTRYINDEX);
+
+	lua_createtable(L, 0, 3);
+	lua_pushcfunction(L, proxyIndex);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, proxyLen);
+	lua_setfield(L, -2, "__len");
+	lua_pushcfunction(L, proxyPairs);
+	lua_setfield(L, -2, "__pairs");
+	lua_pushliteral(L, "request.body");
+	lua_setfield(L, -2, "__metatable");
+	s->proxyMeta = luaL_ref(L, LUA_REGISTRYINDEX);
 
 	if (luaL_loadbufferx(L, kPrelude, std::strlen(kPrelude), "=prelude", "t") != LUA_OK)
 		return lua_error(L);
@@ -417,6 +576,7 @@ LuaOutcome LuaTagger::evaluate(const routing::RequestFacts & facts, std::chrono:
 	}
 	lua_State * L = s->L;
 	s->facts = &facts;
+	++s->callId;
 	s->executed = 0;
 	s->budget = _limits.instructions;
 	s->stopReason = nullptr;
@@ -440,7 +600,6 @@ LuaOutcome LuaTagger::evaluate(const routing::RequestFacts & facts, std::chrono:
 	lua_settop(L, 0);
 	lua_sethook(L, countHook, LUA_MASKCOUNT, kHookEvery);
 	s->facts = nullptr;
-	s->body = nullptr;
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
 		_free.push_back(std::move(s));

@@ -103,7 +103,19 @@ TEST(TaggingLua, LazyBody)
 	EXPECT_TRUE(matches("function should_tag(r) return r.body.stream == true and r.body.big > 1e19 end"));
 	EXPECT_TRUE(matches("function should_tag(r) return r.body == r.body end")); // cached, same table
 	EXPECT_TRUE(matches("function should_tag(r) return #r.body_raw > 100 end"));
-	// a body that is not JSON is nil; untouched, it costs nothing
+	EXPECT_TRUE(matches("function should_tag(r) local n = 0 for i, m in ipairs(r.body.messages) do n = n + i end return n == 6 end"));
+	EXPECT_TRUE(matches("function should_tag(r) local keys = {} for k, v in pairs(r.body) do keys[#keys + 1] = k end return #keys == 6 end"));
+	EXPECT_TRUE(matches("function should_tag(r) local roles = {} for _, m in pairs(r.body.messages) do roles[#roles + 1] = m.role end "
+						"return table.concat(roles, ',') == 'user,assistant,user' end"));
+	EXPECT_TRUE(matches("function should_tag(r) return type(r.body.thinking) == 'table' and r.body.nope == nil and r.body.messages[9] == nil "
+						"and r.body.messages.x == nil and #r.body.thinking == 0 end"));
+	EXPECT_TRUE(matches("function should_tag(r) return r.body.messages == r.body.messages end"));
+	// proxies cannot outlive their call (they point into that request's bytes)
+	auto keeper = compile("function should_tag(r) if kept then return kept.model == 'x' end kept = r.body return false end");
+	EXPECT_EQ(run(*keeper).error, "");
+	EXPECT_NE(run(*keeper).error.find("belong to one call"), std::string::npos);
+	// a body that is not a JSON object is nil; untouched, it costs nothing
+	EXPECT_TRUE(matches("function should_tag(r) return r.body == nil end", view("[1,2]")));
 	RequestView notJson = view("this is not json");
 	EXPECT_TRUE(matches("function should_tag(r) return r.body == nil end", notJson));
 	EXPECT_TRUE(matches("function should_tag(r) return r.method == 'POST' end", notJson));
