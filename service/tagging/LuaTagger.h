@@ -28,7 +28,10 @@ struct LuaOutcome
 	std::string error;
 };
 
-/// A `type: lua` tagger: a Lua 5.4 script defining should_tag(request) -> boolean.
+/// A `type: lua` tagger: a Lua 5.4 script defining should_tag(request) -> boolean (nil = false).
+/// request = {method, path, query (decoded params), raw_query, headers (lower-case names),
+/// body (lazy proxies over the body bytes: only the values a script touches are scanned),
+/// body_raw}. docs/TAGGING.md is the user-facing description.
 ///
 /// The script is compiled and its top level run once per Lua state; states live in a small pool
 /// owned by the tagger (lua_State is not thread-safe): a call takes a free state or creates one,
