@@ -1,6 +1,7 @@
 #include "app/CompanionApp.h"
 
 #include <iostream>
+#include <unistd.h>
 
 #include <Poco/Path.h>
 #include <Poco/Util/HelpFormatter.h>
@@ -64,7 +65,7 @@ void CompanionApp::handleHelp(const std::string &, const std::string &)
 {
 	Poco::Util::HelpFormatter help(options());
 	help.setCommand(commandName());
-	help.setUsage("[--config PATH] [--port N] [--check-config] [--version] [--help]");
+	help.setUsage("[--config PATH] [--port N] [--check-config] [--version] [--help] [--daemon --pidfile=PATH]");
 	help.setHeader("Claude Code Companion: a failover proxy between Claude Code and many upstream endpoints.");
 	help.setFooter("The admin UI is served at http://HOST:PORT/admin/ ; see docs/CONFIG.md for config.yaml.");
 	help.format(std::cout);
@@ -115,6 +116,14 @@ int CompanionApp::main(const std::vector<std::string> & args)
 	{
 		std::cerr << "unexpected argument: " << args.front() << " (see --help)" << std::endl;
 		return EXIT_USAGE;
+	}
+	// POCO's --daemon changes to / before main(). Go back to the start directory so relative paths
+	// inside config.yaml (logging.log_directory, script files) mean the same with and without
+	// --daemon. The pid file was written before the change, relative to the start directory too.
+	if (config().getBool("application.runAsDaemon", false) && ::chdir(_startDir.c_str()) != 0)
+	{
+		std::cerr << "cannot change to the start directory " << _startDir << std::endl;
+		return EXIT_OSERR;
 	}
 	ServiceOptions opts;
 	opts.configPath = resolve(_configPath);

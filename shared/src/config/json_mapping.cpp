@@ -1,5 +1,6 @@
 #include "ccc/config/json_mapping.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>

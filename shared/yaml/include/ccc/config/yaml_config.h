@@ -19,7 +19,10 @@ struct YamlLoadResult
 };
 
 /// Parses YAML text, maps it and validates it. Never throws. A YAML syntax error yields one
-/// Error with the line and column yaml-cpp reports.
+/// Error with the line and column yaml-cpp reports. A key repeated in one mapping is an Error
+/// at the second occurrence. Every other finding carries the line:column of its key (or of the
+/// nearest enclosing key when the key itself is absent). Validation runs even when some keys
+/// could not be read, so one call reports every problem.
 YamlLoadResult loadConfigYaml(const std::string & text);
 
 /// Converts YAML text to a JSON tree (plain scalars typed by their look: null, bool, int, float,
