@@ -56,7 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t * bytes, size_t size)
 	std::vector<Member> members;
 	bool ok = scanObject(doc, members);
 
-	if (isAscii(doc) && depthOf(doc) < 500)
+	// nlohmann stops reading at a NUL byte and accepts what came before; the scanner does not.
+	if (isAscii(doc) && depthOf(doc) < 500 && doc.find('\0') == std::string_view::npos)
 	{
 		bool nlOk = false;
 		bool rangeIssue = false;

@@ -48,7 +48,11 @@ bool parseObject(std::string_view body, json & out, C & c)
 		c = failed<C>(Violation::Empty, "empty body");
 		return false;
 	}
-	out = json::parse(body.begin(), body.end(), nullptr, false);
+	// nlohmann stops at a NUL byte and would accept "{...}\0garbage": such a body is malformed.
+	if (body.find('\0') == std::string_view::npos)
+		out = json::parse(body.begin(), body.end(), nullptr, false);
+	else
+		out = json(json::value_t::discarded);
 	if (out.is_discarded() || !out.is_object())
 	{
 		c = failed<C>(Violation::Malformed, "body is not a JSON object: " + std::string(body.substr(0, 200)));

@@ -203,7 +203,9 @@ Check StreamValidator::onEvent(const sse::Event & event)
 		return fail(Violation::Malformed, "data [DONE] before message_stop");
 	}
 
-	json data = json::parse(event.data, nullptr, false);
+	// nlohmann stops at a NUL byte and would accept "{...}\0garbage": such data is malformed.
+	json data = event.data.find('\0') == std::string::npos ? json::parse(event.data, nullptr, false)
+															 : json(json::value_t::discarded);
 	if (data.is_discarded() || !data.is_object())
 	{
 		if (name == "error")

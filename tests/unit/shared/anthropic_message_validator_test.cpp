@@ -71,6 +71,8 @@ TEST(AnthropicMessage, Table)
 		{"not json", "<html>502 Bad Gateway</html>", Violation::Malformed},
 		{"truncated json", msg("[]").substr(0, 30), Violation::Malformed},
 		{"array", "[]", Violation::Malformed},
+		{"NUL then garbage", msg("[]") + std::string(1, '\0') + "garbage", Violation::Malformed},
+		{"trailing garbage", msg("[]") + "x", Violation::Malformed},
 		{"error object", R"({"type":"error","error":{"type":"api_error","message":"boom"}})", Violation::UpstreamError},
 		{"openai error object", R"({"error":{"message":"bad key","type":"invalid_request_error"}})", Violation::UpstreamError},
 		{"error string", R"({"error":"nope"})", Violation::UpstreamError},

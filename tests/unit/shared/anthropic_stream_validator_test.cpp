@@ -294,6 +294,8 @@ TEST(AnthropicStream, ViolationTable)
 		// Malformed: JSON and names
 		{"broken json", replace(3, ev("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"})")),
 			Violation::Malformed, 3},
+		{"data with NUL and trailing garbage", replace(3, ev("content_block_delta", std::string(kTextDelta) + std::string(1, '\0') + "junk")),
+			Violation::Malformed, 3},
 		{"data is an array", replace(3, ev("content_block_delta", "[1]")), Violation::Malformed, 3},
 		{"data without type", replace(3, ev("content_block_delta", R"({"index":0})")), Violation::Malformed, 3},
 		{"event name differs from type", replace(3, ev("content_block_stop", kTextDelta)), Violation::Malformed, 3},
