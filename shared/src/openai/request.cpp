@@ -83,9 +83,13 @@ bool decodeBase64(std::string_view in, std::string & out)
 class RequestConverter
 {
 public:
-	RequestConverter(const Json & body, const RequestOptions & options) : _body(body), _options(options)
+	/// `body` is consumed: tool schemas are moved out of it.
+	RequestConverter(Json & body, const RequestOptions & options) : _body(body), _options(options)
 	{
-		_strip = options.stripSchemaKeywords ? *options.stripSchemaKeywords : defaultStripKeywords();
+		const auto & strip = options.stripSchemaKeywords ? *options.stripSchemaKeywords : defaultStripKeywords();
+		_strip.insert(strip.begin(), strip.end());
+		_stripConst = _strip.count("const") != 0;
+		_stripEnum = _strip.count("enum") != 0;
 	}
 
 	bool run(OJson & out)
@@ -539,40 +543,63 @@ private:
 	{
 		if (!schema.is_object())
 			return;
-		auto stripped = [this](const std::string & k) { return std::find(_strip.begin(), _strip.end(), k) != _strip.end(); };
-		if (schema.contains("const") && stripped("const") && !schema.contains("enum") && !stripped("enum"))
+		auto stripped = [this](const std::string & k) { return _strip.count(k) != 0; };
+		if (_stripConst && !_stripEnum && schema.contains("const") && !schema.contains("enum"))
 			schema["enum"] = Json::array({schema["const"]});
+		// One pass over the keys: drop stripped ones, recurse into those that hold subschemas.
 		for (auto it = schema.begin(); it != schema.end();)
 		{
-			if (stripped(it.key()))
+			const std::string & key = it.key();
+			if (stripped(key))
+			{
 				it = schema.erase(it);
-			else
-				++it;
+				continue;
+			}
+			Json & value = it.value();
+			switch (subschemaKind(key))
+			{
+			case Sub::Map:
+				if (value.is_object())
+					for (auto & sub : value.items())
+						cleanSchema(sub.value());
+				break;
+			case Sub::Single:
+				cleanSchema(value);
+				break;
+			case Sub::List:
+				if (value.is_array())
+					for (auto & sub : value)
+						cleanSchema(sub);
+				else
+					cleanSchema(value); // `items` may be one schema or (draft 4-2019) a list
+				break;
+			case Sub::None:
+				break;
+			}
+			++it;
 		}
-		static const char * kMaps[] = {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"};
-		static const char * kSingle[] = {"additionalProperties", "items", "not", "contains", "propertyNames", "if", "then",
-			"else", "unevaluatedItems", "unevaluatedProperties", "additionalItems", "contentSchema"};
-		static const char * kLists[] = {"anyOf", "oneOf", "allOf", "prefixItems", "items"};
-		for (const char * k : kMaps)
-		{
-			auto it = schema.find(k);
-			if (it != schema.end() && it->is_object())
-				for (auto & sub : it->items())
-					cleanSchema(sub.value());
-		}
-		for (const char * k : kSingle)
-		{
-			auto it = schema.find(k);
-			if (it != schema.end() && it->is_object())
-				cleanSchema(*it);
-		}
-		for (const char * k : kLists)
-		{
-			auto it = schema.find(k);
-			if (it != schema.end() && it->is_array())
-				for (auto & sub : *it)
-					cleanSchema(sub);
-		}
+	}
+
+	enum class Sub
+	{
+		None,
+		Map,    ///< name -> schema
+		Single, ///< one schema
+		List    ///< array of schemas
+	};
+
+	static Sub subschemaKind(const std::string & key)
+	{
+		if (key == "properties" || key == "patternProperties" || key == "$defs" || key == "definitions" ||
+			key == "dependentSchemas")
+			return Sub::Map;
+		if (key == "anyOf" || key == "oneOf" || key == "allOf" || key == "prefixItems" || key == "items")
+			return Sub::List;
+		if (key == "additionalProperties" || key == "not" || key == "contains" || key == "propertyNames" || key == "if" ||
+			key == "then" || key == "else" || key == "unevaluatedItems" || key == "unevaluatedProperties" ||
+			key == "additionalItems" || key == "contentSchema")
+			return Sub::Single;
+		return Sub::None;
 	}
 
 	bool convertTools(OJson & out)
@@ -586,7 +613,7 @@ private:
 			OJson tools = OJson::array();
 			for (size_t i = 0; i < it->size(); ++i)
 			{
-				const Json & tool = (*it)[i];
+				Json & tool = (*it)[i];
 				std::string f = indexed("tools", i);
 				if (!tool.is_object())
 					return fail(f, "must be an object");
@@ -602,7 +629,7 @@ private:
 				{
 					if (!s->is_object())
 						return fail(f + ".input_schema", "must be an object");
-					schema = *s;
+					schema = std::move(*s);
 					cleanSchema(schema);
 				}
 				OJson fn{{"name", name->get<std::string>()}};
@@ -768,9 +795,10 @@ public:
 	bool stream = false;
 
 private:
-	const Json & _body;
+	Json & _body;
 	const RequestOptions & _options;
-	std::vector<std::string> _strip;
+	std::set<std::string> _strip;
+	bool _stripConst = false, _stripEnum = false;
 	bool _gpt5 = false;
 };
 
