@@ -112,7 +112,7 @@ MessageCheck validateMessageBody(std::string_view body)
 		return failed<MessageCheck>(Violation::Malformed, "message: usage is not an object");
 	if (isFakeUsage(*usage))
 		return failed<MessageCheck>(Violation::FakeUsage,
-			"message: usage is the all-zero prompt/completion/total_tokens fake: " + usage->dump());
+			"message: usage is the all-zero prompt/completion/total_tokens fake: " + usage->dump().substr(0, 200));
 	int64_t n = 0;
 	if (!intMember(*usage, "input_tokens", n) || !intMember(*usage, "output_tokens", n))
 		return failed<MessageCheck>(Violation::Malformed, "message: usage needs integer input_tokens and output_tokens");

@@ -121,6 +121,23 @@ using namespace detail;
 namespace
 {
 
+/// A JSON value for a message, cut to a readable length.
+std::string brief(const json & v)
+{
+	std::string s = v.dump();
+	if (s.size() > 200)
+	{
+		s.resize(200);
+		s += "...";
+	}
+	return s;
+}
+
+} // namespace
+
+namespace
+{
+
 /// Which block types a known delta type may target. Deltas and blocks we do not know (new API
 /// features) are not judged; known pairs that do not match are.
 bool deltaFitsBlock(std::string_view delta, std::string_view block, bool & known)
@@ -185,8 +202,9 @@ Check StreamValidator::onEvent(const sse::Event & event)
 	std::string_view name = event.event;
 	if (!event.hasData)
 	{
-		// Anthropic always sends data; a bare `event: ping` is harmless, anything else is not.
-		if (name == "ping")
+		// Anthropic always sends data; a bare `event: ping` or an `id:`/`retry:`-only block is
+		// harmless, anything else is not.
+		if (name == "ping" || name.empty())
 			return Check();
 		if (name == "error")
 		{
@@ -260,7 +278,7 @@ Check StreamValidator::onEvent(const sse::Event & event)
 			return fail(Violation::Malformed, "message_start: message.usage is not an object");
 		if (isFakeUsage(*usage))
 			return fail(Violation::FakeUsage,
-				"message_start: usage is the all-zero prompt/completion/total_tokens fake: " + usage->dump());
+				"message_start: usage is the all-zero prompt/completion/total_tokens fake: " + brief(*usage));
 		int64_t n = 0;
 		if (!intMember(*usage, "input_tokens", n) && !intMember(*usage, "output_tokens", n))
 			return fail(Violation::Malformed, "message_start: usage has neither input_tokens nor output_tokens");
@@ -384,7 +402,7 @@ Check StreamValidator::onEvent(const sse::Event & event)
 				return fail(Violation::Malformed, "message_delta: usage is not an object");
 			if (isFakeUsage(*usage))
 				return fail(Violation::FakeUsage,
-					"message_delta: usage is the all-zero prompt/completion/total_tokens fake: " + usage->dump());
+					"message_delta: usage is the all-zero prompt/completion/total_tokens fake: " + brief(*usage));
 			mergeUsage(*usage, _usage);
 		}
 		_phase = Phase::AfterDelta;

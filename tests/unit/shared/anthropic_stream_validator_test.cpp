@@ -235,6 +235,7 @@ TEST(AnthropicStream, ViolationTable)
 		{"happy", happy, Violation::None, SIZE_MAX},
 		{"ping before message_start", insert(0, ev("ping", kPing)), Violation::None, SIZE_MAX},
 		{"ping without data", insert(3, noData("ping")), Violation::None, SIZE_MAX},
+		{"retry-only block", insert(1, noData("")), Violation::None, SIZE_MAX},
 		{"pings everywhere", insert(5, ev("", kPing)), Violation::None, SIZE_MAX},
 		{"ping after message_stop", insert(7, ev("ping", kPing)), Violation::None, SIZE_MAX},
 		{"[DONE] after message_stop", insert(7, ev("", "[DONE]")), Violation::None, SIZE_MAX},
