@@ -7,10 +7,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleepRef } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+/// Timers used as race deadlines must not keep node alive once the race is decided.
+const sleep = (ms) => sleepRef(ms, undefined, { ref: false });
+
 export const JS_DIR = path.resolve(HERE, '..');
 export const REPO_DIR = path.resolve(JS_DIR, '../..');
 
@@ -246,6 +249,9 @@ export async function runClaude({ baseUrl, prompt = 'say pong', args = [], env =
 		child.kill('SIGKILL');
 		await exited;
 	}
+	// Helpers the CLI leaves behind may still hold its stdout/stderr; do not wait for them.
+	child.stdout.destroy();
+	child.stderr.destroy();
 	if (!process.env.CCC_KEEP_TEST_DIRS) {
 		fs.rmSync(home, { recursive: true, force: true });
 		if (!cwd)
