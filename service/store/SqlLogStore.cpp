@@ -39,9 +39,15 @@ RetentionResult LogStore::applyRetention(int64_t days, int64_t maxBytes, int64_t
 	if (maxBytes > 0)
 	{
 		int64_t size = storageBytes();
+		int64_t rows = size > maxBytes ? count(ListFilter{}) : 0;
 		while (size > maxBytes && !stopped())
 		{
-			int64_t n = deleteOldestBatch(INT64_MAX, batch);
+			// Delete about as many of the oldest requests as the excess is worth (by the average
+			// request size), never more than one batch per transaction.
+			int64_t avg = std::max<int64_t>(1, size / std::max<int64_t>(1, rows));
+			int64_t want = std::clamp<int64_t>((size - maxBytes) / avg + 1, 1, batch);
+			int64_t n = deleteOldestBatch(INT64_MAX, static_cast<int>(want));
+			rows -= n;
 			res.deleted_by_size += n;
 			if (n == 0)
 				break;
