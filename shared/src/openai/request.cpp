@@ -323,6 +323,42 @@ private:
 		return true;
 	}
 
+	/// Text for blocks that only Anthropic understands but whose content the model still needs:
+	/// a search_result (title, source, text content) and a tool_reference (Claude Code's tool search
+	/// names the tools it made available; every tool is sent to OpenAI endpoints anyway).
+	bool textOfSpecialBlock(const Json & block, const std::string & field, std::string & text)
+	{
+		std::string type = block.value("type", "");
+		if (type == "tool_reference")
+		{
+			auto name = block.find("tool_name");
+			if (name == block.end() || !name->is_string())
+				return fail(field + ".tool_name", "must be a string");
+			text = "[tool available: " + name->get<std::string>() + "]";
+			return true;
+		}
+		text.clear();
+		auto title = block.find("title");
+		if (title != block.end() && title->is_string())
+			text += title->get<std::string>() + "\n";
+		auto source = block.find("source");
+		if (source != block.end() && source->is_string())
+			text += "Source: " + source->get<std::string>() + "\n";
+		auto content = block.find("content");
+		if (content == block.end() || !content->is_array())
+			return fail(field + ".content", "must be an array of text blocks");
+		for (size_t i = 0; i < content->size(); ++i)
+		{
+			const Json & b = (*content)[i];
+			if (!b.is_object() || b.value("type", "") != "text" || !b.contains("text") || !b["text"].is_string())
+				return fail(indexed(field + ".content", i), "only text blocks can be sent to an OpenAI-compatible endpoint");
+			if (i)
+				text += "\n";
+			text += b["text"].get<std::string>();
+		}
+		return true;
+	}
+
 	/// Builds a user message from ordered parts: a plain string when only text, an array of parts
 	/// (order kept) when images are present.
 	static void pushUser(OJson & messages, const std::vector<OJson> & parts)
@@ -392,6 +428,13 @@ private:
 				if (!toolResult(block, f, messages, parts))
 					return false;
 			}
+			else if (type == "search_result")
+			{
+				std::string text;
+				if (!textOfSpecialBlock(block, f, text))
+					return false;
+				parts.push_back(OJson{{"type", "text"}, {"text", text}});
+			}
 			else if (type == "thinking" || type == "redacted_thinking")
 				continue; // only meaningful in assistant turns
 			else
@@ -446,6 +489,15 @@ private:
 					if (!text.empty())
 						text += "\n";
 					text += doc;
+				}
+				else if (type == "tool_reference" || type == "search_result")
+				{
+					std::string t;
+					if (!textOfSpecialBlock(b, f, t))
+						return false;
+					if (!text.empty())
+						text += "\n";
+					text += t;
 				}
 				else
 					return fail(f + ".type", "tool_result content of type '" + type + "' cannot be sent to an OpenAI-compatible endpoint");

@@ -124,6 +124,8 @@ struct StreamConverter::Impl
 		if (completed)
 			return true; // nothing after the end matters (a stray usage repeat, say)
 		Json chunk = detail::parse(data);
+		if (ev.event == "error" && !(chunk.is_object() && chunk.contains("error")))
+			return fail("upstream error in stream: " + std::string(data.substr(0, 200)), true);
 		if (chunk.is_discarded())
 			return fail("malformed upstream chunk (not JSON): " + std::string(data.substr(0, 200)));
 		if (!chunk.is_object())
