@@ -216,3 +216,25 @@ TEST(Md5, KnownVectors)
 	EXPECT_EQ(ccc::util::md5Hex(std::string(56, 'x')), "668a72d5ba17f08e62dabcafad6db14b");
 	EXPECT_EQ(ccc::util::md5Hex(std::string(64, 'x')), "c1bb4f81d892b2d57947682aeb252456");
 }
+
+TEST(OpenAIRequest, RealCapturedClaudeCodeRequestConverts)
+{
+	// The body the real `claude -p` sent (captured by tests/js/e2e/capture-claude-request.mjs).
+	std::string body = readFile(std::string(CCC_TEST_DATA_DIR) + "/claude-code/messages-request.json");
+	ASSERT_GT(body.size(), 50000u);
+	oa::RequestOptions o;
+	o.model = "qwen3-coder";
+	auto r = oa::convertRequest(body, o);
+	ASSERT_TRUE(r.ok) << r.errorField << " " << r.error;
+	Json out = Json::parse(r.body);
+	Json in = Json::parse(body);
+	EXPECT_EQ(out["tools"].size(), in["tools"].size());
+	EXPECT_EQ(out["messages"][0]["role"], "system");
+	EXPECT_EQ(out["stream"], in.value("stream", false));
+	// Every message of the request is represented (system messages in place, nothing dropped).
+	size_t expected = 1;
+	for (const auto & m : in["messages"])
+		expected += m["content"].is_string() || !m["content"].empty() ? 1 : 0;
+	EXPECT_EQ(out["messages"].size(), expected);
+	EXPECT_GT(oa::estimateInputTokens(body), 5000);
+}
