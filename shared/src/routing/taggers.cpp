@@ -144,7 +144,7 @@ std::string cfgString(const config::Tagger & t, const char * key)
 		return {};
 	if (it->is_string())
 		return it->get<std::string>();
-	return it->dump();
+	return it->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 bool cfgHas(const config::Tagger & t, const char * key)
@@ -167,7 +167,7 @@ std::vector<std::string> cfgList(const config::Tagger & t, const char * key)
 				out.emplace_back(trimmed(v.get_ref<const std::string &>()));
 		return out;
 	}
-	std::string s = it->is_string() ? it->get<std::string>() : it->dump();
+	std::string s = it->is_string() ? it->get<std::string>() : it->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 	size_t start = 0;
 	while (start <= s.size())
 	{

@@ -4,6 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <Poco/AutoPtr.h>
@@ -12,6 +14,7 @@
 #include <Poco/Message.h>
 #include <nlohmann/json.hpp>
 
+#include "ccc/config/yaml_config.h"
 #include "tagging/TaggingEngine.h"
 
 using ccc::config::Config;
@@ -341,4 +344,42 @@ TEST(TaggingEngine, CostOnA76KbRequest)
 	double p50 = us[us.size() / 2];
 	std::printf("[ tagging ] 12 taggers on %zu bytes: p50 %.1f us, p90 %.1f us\n", body.size(), p50, us[us.size() * 9 / 10]);
 	EXPECT_LT(p50, 2000.0);
+}
+
+TEST(TaggingEngine, YamlConfigRoutesClaudeCodeTraffic)
+{
+	std::ifstream in(std::string(CCC_TEST_DATA_DIR) + "/tagging/config.yaml");
+	std::stringstream ss;
+	ss << in.rdbuf();
+	auto loaded = ccc::config::loadConfigYaml(ss.str());
+	ASSERT_TRUE(loaded.parsed);
+	ASSERT_FALSE(ccc::config::hasErrors(loaded.diagnostics)) << ccc::config::formatDiagnostics(loaded.diagnostics, "config.yaml");
+	const Config & c = loaded.config;
+
+	std::vector<std::string> warnings;
+	auto engine = TaggingEngine::build(c, warnings, std::string(CCC_TEST_DATA_DIR) + "/tagging");
+	ASSERT_EQ(warnings.size(), 1u);
+	EXPECT_NE(warnings[0].find("'legacy-starlark'"), std::string::npos);
+	ASSERT_EQ(engine->size(), 3u);
+
+	auto route = [&](const RequestView & r) {
+		auto tags = engine->tag(r);
+		std::vector<std::string> names;
+		for (const auto & cand : ccc::routing::orderCandidates(c.endpoints, tags, engine->policy()))
+			names.push_back(c.endpoints[cand.index].name);
+		return names;
+	};
+	using Names = std::vector<std::string>;
+	// main turn: untagged, general endpoint only
+	std::string main = claudeCodeBody("claude-opus-4-8", "fix the failing test");
+	EXPECT_EQ(route(claudeRequest(main)), Names{"main"});
+	// Explore subagent on haiku: the cheap pool first, then the general endpoint
+	std::string explore = claudeCodeBody("claude-haiku-4-5-20251001", "find the loader", 76 * 1024, R"({"type":"disabled"})");
+	EXPECT_EQ(route(claudeRequest(explore, true)), (Names{"cheap-pool", "main"}));
+	// a long-context request
+	std::string longContext = claudeCodeBody("claude-opus-4-8", "summarise", 800 * 1024);
+	EXPECT_EQ(route(claudeRequest(longContext)), (Names{"one-million", "main"}));
+	// a plain-text prompt asking for GPT
+	std::string gpt = Json{{"model", "claude-opus-4-8"}, {"max_tokens", 1024}, {"messages", {{{"role", "user"}, {"content", "hi #use-gpt"}}}}}.dump();
+	EXPECT_EQ(route(claudeRequest(gpt)), (Names{"gpt", "main"}));
 }
