@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include <zlib.h>
+#include <zstd.h>
 
 namespace ccc::store
 {
@@ -179,6 +180,28 @@ std::string inflateBytes(const std::string & in)
 	inflateEnd(&zs);
 	if (rc != Z_STREAM_END)
 		throw StoreError("zlib: truncated compressed body");
+	return out;
+}
+
+std::string zstdCompress(const std::string & in, int level)
+{
+	std::string out(ZSTD_compressBound(in.size()), '\0');
+	size_t n = ZSTD_compress(&out[0], out.size(), in.data(), in.size(), level);
+	if (ZSTD_isError(n))
+		throw StoreError(std::string("zstd: ") + ZSTD_getErrorName(n));
+	out.resize(n);
+	return out;
+}
+
+std::string zstdDecompress(const std::string & in)
+{
+	unsigned long long size = ZSTD_getFrameContentSize(in.data(), in.size());
+	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (1ull << 34))
+		throw StoreError("zstd: corrupt compressed body");
+	std::string out(static_cast<size_t>(size), '\0');
+	size_t n = ZSTD_decompress(out.empty() ? nullptr : &out[0], out.size(), in.data(), in.size());
+	if (ZSTD_isError(n) || n != size)
+		throw StoreError("zstd: corrupt compressed body");
 	return out;
 }
 

@@ -43,6 +43,9 @@ BodyInfo applyBodyPolicy(api::CapturedBody & body, const std::string & policy, i
 /// zlib (deflate with zlib header). inflate() throws StoreError on corrupt input.
 std::string deflateBytes(const std::string & in, int level = 1);
 std::string inflateBytes(const std::string & in);
+/// zstd, the codec the store writes. decompress() throws StoreError on corrupt input.
+std::string zstdCompress(const std::string & in, int level = 1);
+std::string zstdDecompress(const std::string & in);
 
 /// All secret strings of a config worth redacting from logs: endpoint auth values, OAuth access
 /// and refresh tokens, proxy passwords, client tokens.

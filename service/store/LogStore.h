@@ -34,9 +34,11 @@ inline constexpr int kSchemaVersion = 2;
 
 enum BodyFlag : int
 {
-	kBodyCompressed = 1, ///< stored deflated (zlib); transparently inflated on read
+	kBodyCompressed = 1, ///< stored deflated (zlib); read back transparently (the writer now uses zstd)
 	kBodyTruncated = 2,  ///< stored bytes are a UTF-8-safe prefix plus kTruncationMarker
 	kBodyOmitted = 4,    ///< not stored: policy `none`, or shed under overload
+	kBodyZstd = 8,       ///< stored zstd-compressed (level 1: ~3x faster than zlib at a better ratio)
+	kBodySameAsClient = 16, ///< attempt request body identical to the client's: not stored twice
 };
 
 /// Appended to every body the store did not keep whole.
@@ -49,6 +51,9 @@ struct BodyInfo
 	bool truncated = false;
 	bool omitted = false;
 	bool compressed = false; ///< how it sits in the database (informational)
+	/// Attempt request bodies only: byte-identical to the client request body, stored once (the
+	/// store reads it back filled in). Set by RequestLogger, honoured by writeBatch.
+	bool same_as_client = false;
 };
 
 /// A record as the store writes it: already filtered, redacted and cut to the body policy by

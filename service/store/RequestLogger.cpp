@@ -265,15 +265,31 @@ PreparedRecord RequestLogger::prepare(Item && item, const config::LoggingConfig 
 		}
 		return applyBodyPolicy(b, which, cfg.truncated_body_bytes, cfg.max_body_bytes, secrets);
 	};
+	// What went upstream is usually byte-identical to what the client sent (no rewrite): store it
+	// once. Decided on the raw bytes, before the policy changes them.
+	std::vector<bool> sameAsClient;
+	for (const auto & a : r.attempts)
+		sameAsClient.push_back(!item.bodies_shed && !a.request_body.bytes.empty() &&
+			a.request_body.totalSize == r.client_request_body.totalSize &&
+			a.request_body.bytes == r.client_request_body.bytes);
 	pr.client_request_body = policy(r.client_request_body, cfg.log_request_body);
 	pr.client_response_body = policy(r.client_response_body, cfg.log_response_body);
-	for (auto & a : r.attempts)
+	for (size_t i = 0; i < r.attempts.size(); ++i)
 	{
+		auto & a = r.attempts[i];
 		for (std::string * s : {&a.endpoint_url, &a.error})
 			redactSecrets(*s, secrets);
 		redactHeaders(a.request_headers, secrets);
 		redactHeaders(a.response_headers, secrets);
-		BodyInfo req = policy(a.request_body, cfg.log_request_body);
+		BodyInfo req;
+		if (sameAsClient[i])
+		{
+			std::string().swap(a.request_body.bytes);
+			req = pr.client_request_body;
+			req.same_as_client = true;
+		}
+		else
+			req = policy(a.request_body, cfg.log_request_body);
 		BodyInfo resp = policy(a.response_body, cfg.log_response_body);
 		pr.attempt_bodies.emplace_back(req, resp);
 	}

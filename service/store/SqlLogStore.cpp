@@ -248,16 +248,26 @@ int64_t bindBody(DbParams & p, const api::CapturedBody & b, const BodyInfo & inf
 		flags |= kBodyTruncated;
 	if (info.omitted)
 		flags |= kBodyOmitted;
-	std::string data = b.bytes;
-	if (data.size() >= kCompressThreshold)
+	if (info.same_as_client)
 	{
-		std::string z = deflateBytes(data);
-		if (z.size() < data.size() - data.size() / 10)
+		p.push_back(DbValue::null());
+		p.push_back(DbValue::integer(b.totalSize));
+		p.push_back(DbValue::integer(flags | kBodySameAsClient));
+		return 0;
+	}
+	std::string data;
+	const std::string & in = b.bytes;
+	if (in.size() >= kCompressThreshold)
+	{
+		std::string z = zstdCompress(in);
+		if (z.size() < in.size() - in.size() / 10)
 		{
 			data = std::move(z);
-			flags |= kBodyCompressed;
+			flags |= kBodyZstd;
 		}
 	}
+	if (!(flags & kBodyZstd))
+		data = in;
 	auto n = static_cast<int64_t>(data.size());
 	p.push_back(DbValue::blob(std::move(data)));
 	p.push_back(DbValue::integer(b.totalSize));
@@ -271,10 +281,16 @@ void readBody(const DbRow & r, size_t col, api::CapturedBody & b, BodyInfo & inf
 	b.totalSize = r.i64(col + 1);
 	info.truncated = (flags & kBodyTruncated) != 0;
 	info.omitted = (flags & kBodyOmitted) != 0;
-	info.compressed = (flags & kBodyCompressed) != 0;
+	info.compressed = (flags & (kBodyCompressed | kBodyZstd)) != 0;
+	info.same_as_client = (flags & kBodySameAsClient) != 0;
 	if (r.isNull(col))
 		return;
-	b.bytes = info.compressed ? inflateBytes(r.str(col)) : r.str(col);
+	if (flags & kBodyZstd)
+		b.bytes = zstdDecompress(r.str(col));
+	else if (flags & kBodyCompressed)
+		b.bytes = inflateBytes(r.str(col));
+	else
+		b.bytes = r.str(col);
 }
 
 api::Outcome outcomeOf(const std::string & s)
@@ -344,11 +360,11 @@ StoredRequest requestFromRow(const DbRow & r, bool detail)
 	q.client_request_body.totalSize = r.i64(26);
 	s.client_request_body.truncated = (r.i64(27) & kBodyTruncated) != 0;
 	s.client_request_body.omitted = (r.i64(27) & kBodyOmitted) != 0;
-	s.client_request_body.compressed = (r.i64(27) & kBodyCompressed) != 0;
+	s.client_request_body.compressed = (r.i64(27) & (kBodyCompressed | kBodyZstd)) != 0;
 	q.client_response_body.totalSize = r.i64(28);
 	s.client_response_body.truncated = (r.i64(29) & kBodyTruncated) != 0;
 	s.client_response_body.omitted = (r.i64(29) & kBodyOmitted) != 0;
-	s.client_response_body.compressed = (r.i64(29) & kBodyCompressed) != 0;
+	s.client_response_body.compressed = (r.i64(29) & (kBodyCompressed | kBodyZstd)) != 0;
 	if (detail)
 	{
 		size_t c = kSummaryColCount;
@@ -529,6 +545,12 @@ public:
 			a.request_headers = headersFromJson(r.str(17));
 			BodyInfo reqInfo, respInfo;
 			readBody(r, 18, a.request_body, reqInfo);
+			if (reqInfo.same_as_client)
+			{
+				a.request_body = s.rec.client_request_body;
+				reqInfo.truncated = s.client_request_body.truncated;
+				reqInfo.omitted = s.client_request_body.omitted;
+			}
 			a.response_headers = headersFromJson(r.str(21));
 			readBody(r, 22, a.response_body, respInfo);
 			s.rec.attempts.push_back(std::move(a));

@@ -126,6 +126,12 @@ TEST(StoreBodyPolicy, CompressionRoundTrip)
 	EXPECT_EQ(inflateBytes(z), big);
 	EXPECT_THROW(inflateBytes(z.substr(0, z.size() / 2)), StoreError);
 	EXPECT_EQ(inflateBytes(deflateBytes("")), "");
+	std::string zs = zstdCompress(big);
+	EXPECT_LT(zs.size(), big.size() / 4);
+	EXPECT_EQ(zstdDecompress(zs), big);
+	EXPECT_THROW(zstdDecompress(zs.substr(0, zs.size() / 2)), StoreError);
+	EXPECT_THROW(zstdDecompress("not zstd at all"), StoreError);
+	EXPECT_EQ(zstdDecompress(zstdCompress("")), "");
 }
 
 TEST(StoreBodyPolicy, SanitizeUtf8)

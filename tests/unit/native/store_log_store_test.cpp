@@ -232,7 +232,7 @@ TEST_P(LogStoreTest, LargeBodiesAreCompressedAndRoundTrip)
 	// At rest it is smaller than the body itself.
 	auto rows = env.raw()->query("SELECT client_response_body_flags, stored_bytes FROM requests");
 	ASSERT_EQ(rows.size(), 1u);
-	EXPECT_EQ(rows[0].i64(0) & kBodyCompressed, kBodyCompressed);
+	EXPECT_EQ(rows[0].i64(0) & kBodyZstd, kBodyZstd);
 	EXPECT_LT(rows[0].i64(1), static_cast<int64_t>(big.size()) / 4);
 }
 
@@ -476,13 +476,15 @@ TEST_P(LogStoreTest, MigratesAVersion1DatabaseInPlace)
 	// Rows as a version-1 program wrote them (no bodies_shed column, no statistics tables).
 	{
 		auto c = env.raw();
-		auto blobParam = DbValue::blob("{\"model\":\"old\"}");
+		// A zlib-compressed body, as the first writer stored large bodies.
+		std::string oldBody = "{\"model\":\"old\",\"text\":\"" + std::string(3000, 'o') + "\"}";
+		auto blobParam = DbValue::blob(deflateBytes(oldBody));
 		c->query("INSERT INTO requests (request_id, started_at_ms, duration_ms, method, path, status, outcome, "
 				 "model_requested, client_request_body, client_request_body_size, client_request_body_flags) "
 				 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			{DbValue::text("v1-req"), DbValue::integer(1600000000000), DbValue::integer(12), DbValue::text("POST"),
 				DbValue::text("/v1/messages"), DbValue::integer(200), DbValue::text("success"), DbValue::text("old-model"),
-				blobParam, DbValue::integer(15), DbValue::integer(0)});
+				blobParam, DbValue::integer(static_cast<int64_t>(oldBody.size())), DbValue::integer(kBodyCompressed)});
 		auto id = c->query("SELECT id FROM requests WHERE request_id = ?", {DbValue::text("v1-req")});
 		ASSERT_EQ(id.size(), 1u);
 		c->query("INSERT INTO attempts (request_row_id, attempt_number, endpoint_id, outcome, status) VALUES (?, 1, ?, ?, ?)",
@@ -494,7 +496,8 @@ TEST_P(LogStoreTest, MigratesAVersion1DatabaseInPlace)
 	auto got = store->get("v1-req");
 	ASSERT_TRUE(got);
 	EXPECT_EQ(got->rec.model_requested, "old-model");
-	EXPECT_EQ(got->rec.client_request_body.bytes, "{\"model\":\"old\"}");
+	EXPECT_EQ(got->rec.client_request_body.bytes, "{\"model\":\"old\",\"text\":\"" + std::string(3000, 'o') + "\"}");
+	EXPECT_TRUE(got->client_request_body.compressed);
 	EXPECT_FALSE(got->bodies_shed);
 	ASSERT_EQ(got->rec.attempts.size(), 1u);
 	EXPECT_EQ(got->rec.attempts[0].endpoint_id, "ep-old");
@@ -511,4 +514,30 @@ TEST_P(LogStoreTest, RefusesADatabaseFromTheFuture)
 	env.open();
 	env.raw()->query("UPDATE schema_version SET version = 99");
 	EXPECT_THROW(env.open(), StoreError);
+}
+
+TEST_P(LogStoreTest, UpstreamRequestBodyIdenticalToTheClientsIsStoredOnce)
+{
+	auto store = env.open();
+	RequestLogger logger(store, env.config(), testOptions());
+	std::string body = "{\"model\":\"m\",\"messages\":[" + std::string(20000, ' ') + "]}";
+	auto r = makeRequest("dedupe", nowMs(), api::Outcome::Success);
+	r.client_request_body = {body, static_cast<int64_t>(body.size())};
+	r.attempts[0].request_body = r.client_request_body;
+	r.attempts.push_back(makeAttempt(2, "ep-b", api::Outcome::Success, r.started_at_ms + 5));
+	r.attempts[1].request_body = {body + " ", static_cast<int64_t>(body.size() + 1)}; // rewritten: differs
+	writeAll(logger, {r});
+	auto got = store->get("dedupe");
+	ASSERT_TRUE(got);
+	EXPECT_EQ(got->rec.attempts[0].request_body.bytes, body);
+	EXPECT_EQ(got->rec.attempts[0].request_body.totalSize, static_cast<int64_t>(body.size()));
+	EXPECT_TRUE(got->attempt_bodies[0].first.same_as_client);
+	EXPECT_EQ(got->rec.attempts[1].request_body.bytes, body + " ");
+	EXPECT_FALSE(got->attempt_bodies[1].first.same_as_client);
+	auto rows = env.raw()->query("SELECT request_body, request_body_flags FROM attempts ORDER BY attempt_number");
+	ASSERT_EQ(rows.size(), 2u);
+	EXPECT_TRUE(rows[0].isNull(0));
+	EXPECT_EQ(rows[0].i64(1) & kBodySameAsClient, kBodySameAsClient);
+	EXPECT_FALSE(rows[1].isNull(0));
+	EXPECT_EQ(rows[1].i64(1) & kBodyZstd, kBodyZstd);
 }
