@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -285,6 +286,21 @@ TEST(FakeUpstream, AnthropicStreamFixtureHasTheRealEventSequence)
 			partial += j["delta"]["partial_json"].get<std::string>();
 	}
 	EXPECT_EQ(partial, R"({"location":"Paris, France","unit":"celsius"})");
+
+	auto thinking = anthropicThinkingStream("I should answer briefly.", "pong");
+	std::vector<std::string> deltaTypes;
+	for (const auto & e : thinking)
+	{
+		auto j = nlohmann::json::parse(e.data, nullptr, false);
+		ASSERT_FALSE(j.is_discarded());
+		if (j["type"] == "content_block_delta")
+			deltaTypes.push_back(j["delta"]["type"]);
+	}
+	EXPECT_EQ(deltaTypes.front(), "thinking_delta");
+	EXPECT_EQ(std::count(deltaTypes.begin(), deltaTypes.end(), "signature_delta"), 1);
+	EXPECT_EQ(deltaTypes.back(), "text_delta");
+	EXPECT_EQ(streamText(thinking), "pong");
+	EXPECT_EQ(nlohmann::json::parse(anthropicThinkingMessage("t", "x"))["content"][0]["signature"], kFakeThinkingSignature);
 
 	auto bad = anthropicStreamMalformedData("one two three four");
 	int broken = 0;

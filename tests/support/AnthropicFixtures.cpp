@@ -178,6 +178,38 @@ std::vector<SseEvent> anthropicToolUseStream(const std::string & toolName, const
 	return out;
 }
 
+std::vector<SseEvent> anthropicThinkingStream(const std::string & thinking, const std::string & text,
+	const std::string & model, FakeUsage usage)
+{
+	std::vector<SseEvent> out;
+	out.push_back(messageStart(model, usageJson(usage, 1)));
+	out.push_back(ev("content_block_start",
+		OJ{{"type", "content_block_start"}, {"index", 0},
+			{"content_block", {{"type", "thinking"}, {"thinking", ""}, {"signature", ""}}}}));
+	out.push_back(ping());
+	for (const auto & piece : splitText(thinking))
+		out.push_back(ev("content_block_delta",
+			OJ{{"type", "content_block_delta"}, {"index", 0}, {"delta", {{"type", "thinking_delta"}, {"thinking", piece}}}}));
+	out.push_back(ev("content_block_delta",
+		OJ{{"type", "content_block_delta"}, {"index", 0},
+			{"delta", {{"type", "signature_delta"}, {"signature", kFakeThinkingSignature}}}}));
+	out.push_back(blockStop(0));
+	appendTextBlock(out, 1, text, false);
+	out.push_back(messageDelta("end_turn", usage));
+	out.push_back(messageStop());
+	return out;
+}
+
+std::string anthropicThinkingMessage(const std::string & thinking, const std::string & text,
+	const std::string & model, FakeUsage usage)
+{
+	return messageJson(model,
+		OJ::array({OJ{{"type", "thinking"}, {"thinking", thinking}, {"signature", kFakeThinkingSignature}},
+			OJ{{"type", "text"}, {"text", text}}}),
+		"end_turn", usage)
+		.dump();
+}
+
 std::string anthropicError(const std::string & type, const std::string & message)
 {
 	return OJ{{"type", "error"}, {"error", {{"type", type}, {"message", message}}}}.dump();

@@ -42,6 +42,16 @@ std::vector<SseEvent> anthropicStream(const std::string & text, const std::strin
 std::vector<SseEvent> anthropicToolUseStream(const std::string & toolName, const std::string & inputJson,
 	const std::string & leadingText = "", const std::string & model = kFakeModel, FakeUsage usage = {});
 
+/// Extended thinking: a thinking block (content_block_start {"type":"thinking","thinking":"",
+/// "signature":""}, thinking_delta pieces, one signature_delta, stop) then a text block.
+std::vector<SseEvent> anthropicThinkingStream(const std::string & thinking, const std::string & text,
+	const std::string & model = kFakeModel, FakeUsage usage = {});
+/// The non-streaming form: content [{"type":"thinking","thinking","signature"}, {"type":"text"}].
+std::string anthropicThinkingMessage(const std::string & thinking, const std::string & text,
+	const std::string & model = kFakeModel, FakeUsage usage = {});
+/// The signature the thinking fixtures carry (opaque base64-looking text, as the API sends).
+constexpr const char * kFakeThinkingSignature = "EqQBCkYIBhgCKkDfakeSignatureForTestsOnlyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==";
+
 /// {"type":"error","error":{"type":<type>,"message":<message>}} (the body of every API error).
 std::string anthropicError(const std::string & type, const std::string & message);
 /// {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}

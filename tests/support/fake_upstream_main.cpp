@@ -29,6 +29,7 @@
 //                        message (model: "model" or the request's model)
 //   anthropicStream      {"text":"pong", "model":...}      anthropicMessage {"text":"pong"}
 //   anthropicToolUse     {"tool":"name","input":{...},"text":"leading text"} (stream or message)
+//   anthropicThinking    {"thinking":"...","text":"..."}: a thinking block then text (stream or message)
 //   overloaded           529 overloaded_error JSON
 //   error                {"status":400,"errorType":"invalid_request_error","message":"..."}
 //   midError             200 SSE: message_start then event: error (overloaded)
@@ -181,6 +182,9 @@ Response build(const json & spec, const ReceivedRequest & req)
 		r = Response::sse(anthropicStream(text, model));
 	else if (kind == "anthropicMessage")
 		r = Response::json(200, anthropicMessage(text, model));
+	else if (kind == "anthropicThinking")
+		r = streaming ? Response::sse(anthropicThinkingStream(str(spec, "thinking", "Let me think."), text, model))
+		              : Response::json(200, anthropicThinkingMessage(str(spec, "thinking", "Let me think."), text, model));
 	else if (kind == "anthropicToolUse")
 	{
 		std::string input = spec.value("input", json::object()).dump();
