@@ -993,6 +993,102 @@ struct CharCount
 
 int64_t estimateParsed(const Json & body);
 
+/// No lone UTF-16 surrogate in \u escapes (nlohmann rejects them; copied verbatim they would make
+/// the upstream body invalid).
+bool validEscapes(std::string_view s)
+{
+	auto hex4 = [&](size_t at, uint32_t & v) {
+		if (at + 4 > s.size())
+			return false;
+		v = 0;
+		for (size_t k = at; k < at + 4; ++k)
+		{
+			char c = s[k];
+			int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+			if (d < 0)
+				return false;
+			v = v * 16 + uint32_t(d);
+		}
+		return true;
+	};
+	for (size_t i = 0; i < s.size(); ++i)
+	{
+		if (s[i] != '\\')
+			continue;
+		if (i + 1 >= s.size())
+			return false;
+		if (s[i + 1] != 'u')
+		{
+			++i; // skip the escaped character (e.g. the second backslash of "\\\\")
+			continue;
+		}
+		uint32_t v;
+		if (!hex4(i + 2, v))
+			return false;
+		if (v >= 0xDC00 && v <= 0xDFFF)
+			return false;
+		if (v >= 0xD800 && v <= 0xDBFF)
+		{
+			uint32_t lo;
+			if (i + 7 >= s.size() || s[i + 6] != '\\' || s[i + 7] != 'u' || !hex4(i + 8, lo) || lo < 0xDC00 || lo > 0xDFFF)
+				return false;
+			i += 6;
+		}
+		i += 5;
+	}
+	return true;
+}
+
+/// Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+bool validUtf8(std::string_view s)
+{
+	size_t i = 0, n = s.size();
+	while (i < n)
+	{
+		unsigned char c = static_cast<unsigned char>(s[i]);
+		if (c < 0x80)
+		{
+			++i;
+			continue;
+		}
+		size_t len;
+		unsigned char lo = 0x80, hi = 0xBF;
+		if (c >= 0xC2 && c <= 0xDF)
+			len = 2;
+		else if (c >= 0xE0 && c <= 0xEF)
+		{
+			len = 3;
+			if (c == 0xE0)
+				lo = 0xA0;
+			else if (c == 0xED)
+				hi = 0x9F;
+		}
+		else if (c >= 0xF0 && c <= 0xF4)
+		{
+			len = 4;
+			if (c == 0xF0)
+				lo = 0x90;
+			else if (c == 0xF4)
+				hi = 0x8F;
+		}
+		else
+			return false;
+		if (i + len > n)
+			return false;
+		unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+		if (c1 < lo || c1 > hi)
+			return false;
+		for (size_t k = 2; k < len; ++k)
+		{
+			unsigned char ck = static_cast<unsigned char>(s[i + k]);
+			if (ck < 0x80 || ck > 0xBF)
+				return false;
+		}
+		i += len;
+	}
+	return true;
+}
+
 } // namespace
 
 const std::vector<std::string> & defaultStripKeywords()
@@ -1026,7 +1122,10 @@ RequestResult convertRequest(std::string_view anthropicBody, const RequestOption
 				toolsSpan = m.valueSpan;
 				++count;
 			}
-		if (count == 1 && anthropicBody[toolsSpan->begin] == '[')
+		// Bytes copied verbatim must be what a JSON parser accepts: strict UTF-8 (the scanner does
+		// not check it; with invalid UTF-8 the DOM path rejects the request as nlohmann does).
+		if (count == 1 && anthropicBody[toolsSpan->begin] == '[' && validUtf8(toolsSpan->of(anthropicBody)) &&
+			validEscapes(toolsSpan->of(anthropicBody)))
 		{
 			json::TopLevelEditor editor;
 			editor.remove("tools");

@@ -238,3 +238,26 @@ TEST(OpenAIRequest, RealCapturedClaudeCodeRequestConverts)
 	EXPECT_EQ(out["messages"].size(), expected);
 	EXPECT_GT(oa::estimateInputTokens(body), 5000);
 }
+
+TEST(OpenAIRequest, InvalidUtf8InToolsIsRejectedLikeAnywhereElse)
+{
+	// Tools are converted from the request bytes; invalid UTF-8 must not slip through into the
+	// upstream body (found by the request fuzzer).
+	oa::RequestOptions o;
+	o.model = "m";
+	std::string bad = "{\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],\"tools\":[{\"name\":\"T\",\"description\":\"a\xC3(b\"}]}";
+	auto r = oa::convertRequest(bad, o);
+	EXPECT_FALSE(r.ok);
+	std::string good = "{\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],\"tools\":[{\"name\":\"T\",\"description\":\"caf\xC3\xA9 \\u00e9 \\\"q\\\"\"}]}";
+	r = oa::convertRequest(good, o);
+	ASSERT_TRUE(r.ok) << r.error;
+	Json out = Json::parse(r.body);
+	EXPECT_EQ(out["tools"][0]["function"]["description"], "caf\xC3\xA9 \xC3\xA9 \"q\"");
+	// Lone surrogate escapes are rejected too; a proper pair and an escaped backslash are fine.
+	std::string lone = "{\"max_tokens\":5,\"messages\":[],\"tools\":[{\"name\":\"T\",\"description\":\"x\\ud800y\"}]}";
+	EXPECT_FALSE(oa::convertRequest(lone, o).ok);
+	std::string pair = "{\"max_tokens\":5,\"messages\":[],\"tools\":[{\"name\":\"T\",\"description\":\"\\ud83d\\ude00 \\\\ud800\"}]}";
+	r = oa::convertRequest(pair, o);
+	ASSERT_TRUE(r.ok) << r.error;
+	EXPECT_EQ(Json::parse(r.body)["tools"][0]["function"]["description"], "\xF0\x9F\x98\x80 \\ud800");
+}
