@@ -196,7 +196,7 @@ public:
 	}
 
 	int64_t changes() override { return sqlite3_changes64(_db); }
-	bool healthy() override { return _db != nullptr; }
+	bool healthy() override { return _db != nullptr && sqlite3_get_autocommit(_db) != 0; }
 
 private:
 	sqlite3_stmt * prepare(const std::string & sql)
@@ -356,7 +356,10 @@ public:
 	}
 
 	int64_t changes() override { return _changes; }
-	bool healthy() override { return _conn && PQstatus(_conn) == CONNECTION_OK; }
+	bool healthy() override
+	{
+		return _conn && PQstatus(_conn) == CONNECTION_OK && PQtransactionStatus(_conn) == PQTRANS_IDLE;
+	}
 
 private:
 	/// `?` -> `$n`. The store's SQL never has a `?` inside a literal.

@@ -65,7 +65,8 @@ public:
 	virtual void execScript(const std::string & sql) = 0;
 	/// Rows changed by the last query() that was an INSERT/UPDATE/DELETE.
 	virtual int64_t changes() = 0;
-	/// False once the connection is unusable (the pool then drops it).
+	/// False once the connection is unusable, or is still inside a transaction (a ROLLBACK that
+	/// failed): the pool then drops it rather than hand out a connection in an unknown state.
 	virtual bool healthy() = 0;
 };
 
