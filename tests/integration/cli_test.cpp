@@ -263,7 +263,7 @@ TEST(Cli, CheckConfigAcceptsTheOriginalsExample)
 	std::string out;
 	EXPECT_EQ(runBinary({"--check-config"}, out, dir.path()), 0) << out;
 	EXPECT_NE(out.find("configuration is valid (6 endpoints, 4 enabled, 9 taggers, 7 warning(s))"), std::string::npos) << out;
-	EXPECT_EQ(out.find("error"), std::string::npos) << out;
+	EXPECT_EQ(out.find(": error: "), std::string::npos) << out;
 }
 
 TEST(Cli, InvalidConfigIsRefusedAndLeftUntouched)

@@ -440,6 +440,8 @@ void readServer(const json & node, ServerConfig & s, Diagnostics & d)
 {
 	Reader r(node, "server", d);
 	r.str("host", s.host);
+	if (s.host.empty())
+		s.host = "127.0.0.1"; // the original binds 127.0.0.1 when host is empty
 	r.integer("port", s.port);
 	r.integer("max_concurrent_streams", s.max_concurrent_streams);
 	r.byteSize("max_request_body", s.max_request_body);
@@ -732,6 +734,11 @@ Diagnostics configFromJson(const json & root, Config & out)
 		ir.boolean("enabled", out.i18n.enabled);
 		ir.str("default_language", out.i18n.default_language);
 		ir.str("locales_path", out.i18n.locales_path);
+		// Empty values mean the defaults, as in the original (which then used its whole default block).
+		if (out.i18n.default_language.empty())
+			out.i18n.default_language = I18nConfig{}.default_language;
+		if (out.i18n.locales_path.empty())
+			out.i18n.locales_path = I18nConfig{}.locales_path;
 		ir.finish();
 	}
 	r.obsolete("web_admin", "is not used: the admin is always served at /admin/");

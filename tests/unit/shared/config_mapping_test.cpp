@@ -223,7 +223,7 @@ TEST(ConfigMapping, ObsoleteKeysOfTheOriginalAreWarnings)
 TEST(ConfigMapping, LenientScalars)
 {
 	Config c = readClean(R"({
-		"server": {"port": "8081", "max_request_body": "16MiB", "max_concurrent_streams": 32.0},
+		"server": {"host": "", "port": "8081", "max_request_body": "16MiB", "max_concurrent_streams": 32.0},
 		"endpoints": [
 			{"name": 12345, "enabled": "yes", "priority": "0", "auth_value": 987654321, "endpoint_type": ""},
 			{"name": "b", "enabled": "Off", "priority": 0, "tags": "fast, cheap,,  big ", "weight": "+4"},
@@ -238,8 +238,9 @@ TEST(ConfigMapping, LenientScalars)
 			"check_interval": "0", "recovery_threshold": 0, "stream_idle": "1h"},
 		"failover": {"retry_delay": "250ms", "request_deadline": "10m"},
 		"circuit_breaker": {"failure_rate": "0.25", "min_requests": "0"},
-		"i18n": {"enabled": "TRUE"}
+		"i18n": {"enabled": "TRUE", "default_language": "", "locales_path": ""}
 	})");
+	EXPECT_EQ(c.server.host, "127.0.0.1"); // empty = the original's default bind address
 	EXPECT_EQ(c.server.port, 8081);
 	EXPECT_EQ(c.server.max_request_body, 16LL * 1024 * 1024);
 	EXPECT_EQ(c.server.max_concurrent_streams, 32);
@@ -285,6 +286,8 @@ TEST(ConfigMapping, LenientScalars)
 	EXPECT_DOUBLE_EQ(c.circuit_breaker.failure_rate, 0.25);
 	EXPECT_EQ(c.circuit_breaker.min_requests, 0);
 	EXPECT_TRUE(c.i18n.enabled);
+	EXPECT_EQ(c.i18n.default_language, "en");
+	EXPECT_EQ(c.i18n.locales_path, "locales");
 }
 
 TEST(ConfigMapping, OmittedEnabledMeansTrue)

@@ -2,9 +2,7 @@
 // Shared by the config tests (shared/ and native/): a config with every field set to a
 // non-default value, and a field-by-field comparison that names what differs.
 #include <optional>
-#include <regex>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -26,10 +24,19 @@ public:
 	/// Field names with the list indexes removed ("endpoints[1].url" -> "endpoints[].url").
 	static std::set<std::string> normalised(const std::vector<std::string> & names)
 	{
-		static const std::regex index(R"(\[[0-9]+\])");
 		std::set<std::string> out;
 		for (const auto & n : names)
-			out.insert(std::regex_replace(n, index, "[]"));
+		{
+			std::string plain;
+			for (size_t i = 0; i < n.size(); ++i)
+			{
+				plain += n[i];
+				if (n[i] == '[')
+					while (i + 1 < n.size() && n[i + 1] >= '0' && n[i + 1] <= '9')
+						++i;
+			}
+			out.insert(plain);
+		}
 		return out;
 	}
 
