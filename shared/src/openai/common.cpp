@@ -21,6 +21,9 @@ std::string dump(const Json & j)
 
 Json parse(std::string_view text)
 {
+	// nlohmann stops at a NUL byte and would accept "{...}\0garbage"; valid JSON never holds a raw NUL.
+	if (text.find('\0') != std::string_view::npos)
+		return Json(Json::value_t::discarded);
 	return Json::parse(text.begin(), text.end(), nullptr, false);
 }
 

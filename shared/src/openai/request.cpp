@@ -1106,6 +1106,12 @@ const std::vector<std::string> & defaultStripKeywords()
 RequestResult convertRequest(std::string_view anthropicBody, const RequestOptions & options)
 {
 	RequestResult result;
+	// nlohmann stops at a NUL byte and would accept "{...}\0garbage"; valid JSON never holds a raw NUL.
+	if (anthropicBody.find('\0') != std::string_view::npos)
+	{
+		result.error = "the request body is not a JSON object";
+		return result;
+	}
 	// Claude Code's tools are ~85% of its request bytes, mostly descriptions that pass through
 	// unchanged. They are kept out of the DOM: the body minus `tools` is parsed, and the tools are
 	// converted from their bytes (copying descriptions verbatim), which more than halves the time.
@@ -1197,6 +1203,8 @@ RequestResult convertRequest(std::string_view anthropicBody, const RequestOption
 // negative; 0 when the body is not a JSON object.
 int64_t estimateInputTokens(std::string_view anthropicBody)
 {
+	if (anthropicBody.find('\0') != std::string_view::npos)
+		return 0;
 	Json body = Json::parse(anthropicBody.begin(), anthropicBody.end(), nullptr, false);
 	if (body.is_discarded() || !body.is_object())
 		return 0;
