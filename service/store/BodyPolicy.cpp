@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 #include <zlib.h>
 #include <zstd.h>
@@ -29,9 +30,15 @@ bool redactSecrets(std::string & text, const std::vector<std::string> & secrets,
 	{
 		if (s.size() < kMinSecretLength)
 			continue;
+		// memmem (two-way search) rather than string::find, which memcmp's at every occurrence
+		// of the secret's first character: bodies are large and secrets start with common letters.
 		size_t pos = 0;
-		while ((pos = text.find(s, pos)) != std::string::npos)
+		for (;;)
 		{
+			const void * hit = pos <= text.size() ? memmem(text.data() + pos, text.size() - pos, s.data(), s.size()) : nullptr;
+			if (!hit)
+				break;
+			pos = static_cast<size_t>(static_cast<const char *>(hit) - text.data());
 			text.replace(pos, s.size(), marker);
 			pos += marker.size();
 			any = true;

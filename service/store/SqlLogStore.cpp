@@ -447,12 +447,17 @@ public:
 	{
 		if (records.empty() && statDeltas.empty() && events.empty())
 			return;
+		// Encode (compress) everything before taking the write lock: the transaction only inserts.
+		std::vector<Encoded> encoded;
+		encoded.reserve(records.size());
+		for (const auto & r : records)
+			encoded.push_back(encodeRecord(r));
 		Lease c(*this);
 		c->execScript(_d.beginWrite());
 		try
 		{
-			for (const auto & r : records)
-				insertRecord(*c, r);
+			for (auto & e : encoded)
+				insertEncoded(*c, e);
 			for (const auto & d : statDeltas)
 				mergeStats(*c, d);
 			for (const auto & e : events)
@@ -779,7 +784,13 @@ private:
 				DbValue::integer(s.updated_at_ms)});
 	}
 
-	void insertRecord(DbConnection & c, const PreparedRecord & pr)
+	struct Encoded
+	{
+		DbParams request;
+		std::vector<DbParams> attempts; ///< [0] is the request_row_id placeholder
+	};
+
+	static Encoded encodeRecord(const PreparedRecord & pr)
 	{
 		const auto & q = pr.rec;
 		DbParams p;
@@ -859,7 +870,11 @@ private:
 			attemptParams.push_back(std::move(ap));
 		}
 		p.push_back(DbValue::integer(bytes));
+		return Encoded{std::move(p), std::move(attemptParams)};
+	}
 
+	static void insertEncoded(DbConnection & c, Encoded & e)
+	{
 		auto rows = c.query(
 			"INSERT INTO requests (request_id, started_at_ms, duration_ms, ttfb_ms, method, path, status, outcome, error, "
 			"streaming, tags, model_requested, thinking_type, thinking_budget, session_id, user_agent, final_endpoint_id, "
@@ -868,11 +883,11 @@ private:
 			"client_request_body_flags, client_response_headers, client_response_body, client_response_body_size, "
 			"client_response_body_flags, stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 			"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			p);
+			e.request);
 		if (rows.empty())
 			throw StoreError("insert returned no id");
 		int64_t rowId = rows[0].i64(0);
-		for (auto & ap : attemptParams)
+		for (auto & ap : e.attempts)
 		{
 			ap[0] = DbValue::integer(rowId);
 			c.query("INSERT INTO attempts (request_row_id, attempt_number, endpoint_id, endpoint_name, endpoint_url, "
