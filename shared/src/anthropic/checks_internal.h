@@ -14,6 +14,11 @@ namespace ccc::anthropic::detail
 /// without Anthropic's own input_tokens and output_tokens.
 bool isFakeUsage(const nlohmann::json & usage);
 
+/// The first of input_tokens, output_tokens, cache_creation_input_tokens and
+/// cache_read_input_tokens that is present, not null, and not a non-negative integer; nullptr if
+/// none is.
+const char * badUsageField(const nlohmann::json & usage);
+
 /// Copies the integer fields present in `usage` into `into` (absent or non-integer ones are kept).
 void mergeUsage(const nlohmann::json & usage, Usage & into);
 

@@ -116,6 +116,8 @@ MessageCheck validateMessageBody(std::string_view body)
 	int64_t n = 0;
 	if (!intMember(*usage, "input_tokens", n) || !intMember(*usage, "output_tokens", n))
 		return failed<MessageCheck>(Violation::Malformed, "message: usage needs integer input_tokens and output_tokens");
+	if (const char * bad = badUsageField(*usage))
+		return failed<MessageCheck>(Violation::Malformed, std::string("message: usage.") + bad + " is not a non-negative integer");
 	mergeUsage(*usage, c.usage);
 	if (const std::string * stop = str(doc, "stop_reason"))
 		c.stopReason = *stop;

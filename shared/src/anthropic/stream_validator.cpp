@@ -67,7 +67,16 @@ bool isFakeUsage(const json & usage)
 	if (!usage.is_object())
 		return false;
 	if (usage.contains("input_tokens") && usage.contains("output_tokens"))
-		return false;
+	{
+		// Anthropic-named but entirely zero, cache included: no real prompt costs 0 tokens, so
+		// this is a relay's placeholder too (output_tokens alone is often 0 or 1 and means nothing).
+		int64_t in = -1, out = -1, created = 0, read = 0;
+		intMember(usage, "input_tokens", in);
+		intMember(usage, "output_tokens", out);
+		intMember(usage, "cache_creation_input_tokens", created);
+		intMember(usage, "cache_read_input_tokens", read);
+		return in == 0 && out == 0 && created == 0 && read == 0;
+	}
 	static const char * const kKeys[] = {"prompt_tokens", "completion_tokens", "total_tokens"};
 	for (const char * k : kKeys)
 	{
@@ -76,6 +85,22 @@ bool isFakeUsage(const json & usage)
 			return false;
 	}
 	return true;
+}
+
+const char * badUsageField(const json & usage)
+{
+	static const char * const kKeys[] = {"input_tokens", "output_tokens", "cache_creation_input_tokens",
+		"cache_read_input_tokens"};
+	for (const char * k : kKeys)
+	{
+		const json * v = member(usage, k);
+		if (!v || v->is_null())
+			continue;
+		int64_t n = 0;
+		if (!intMember(usage, k, n) || n < 0)
+			return k;
+	}
+	return nullptr;
 }
 
 void mergeUsage(const json & usage, Usage & into)
@@ -282,6 +307,8 @@ Check StreamValidator::onEvent(const sse::Event & event)
 		int64_t n = 0;
 		if (!intMember(*usage, "input_tokens", n) && !intMember(*usage, "output_tokens", n))
 			return fail(Violation::Malformed, "message_start: usage has neither input_tokens nor output_tokens");
+		if (const char * bad = badUsageField(*usage))
+			return fail(Violation::Malformed, std::string("message_start: usage.") + bad + " is not a non-negative integer");
 		mergeUsage(*usage, _usage);
 		_messageId = *id;
 		_model = *model;
@@ -403,6 +430,8 @@ Check StreamValidator::onEvent(const sse::Event & event)
 			if (isFakeUsage(*usage))
 				return fail(Violation::FakeUsage,
 					"message_delta: usage is the all-zero prompt/completion/total_tokens fake: " + brief(*usage));
+			if (const char * bad = badUsageField(*usage))
+				return fail(Violation::Malformed, std::string("message_delta: usage.") + bad + " is not a non-negative integer");
 			mergeUsage(*usage, _usage);
 		}
 		_phase = Phase::AfterDelta;
