@@ -215,6 +215,41 @@ describe('admin foundation', () => {
 		}
 	});
 
+	test('an invalid config is diagnosed by the browser itself, with key paths', async () => {
+		// The service refuses to start with an invalid config, so hand the page one directly: the
+		// findings below can only come from shared/'s mapping and validation running in wasm.
+		const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+		const page = await context.newPage();
+		try {
+			const config = {
+				endpoints: [
+					{ name: 'ok', url: 'https://api.anthropic.com', auth_type: 'api_key', auth_value: 'sk-a********yz' },
+					{ name: 'broken', url: 'https://relay.example.com', auth_type: 'password', auth_value: 'x', priority: 'high' },
+				],
+				no_such_section: { a: 1 },
+			};
+			await page.route('**/admin/api/config', (route) => route.fulfill({ status: 200,
+				contentType: 'application/json', body: JSON.stringify({ path: '/etc/ccc/config.yaml', config }) }));
+			await page.goto(`${service.baseUrl}/admin/`);
+			const hook = await waitForHook(page, 3, 'state.config_state === "loaded"');
+			const s = hook.state;
+			assert.equal(s.valid, false);
+			assert.deepEqual(s.endpoints, ['ok', 'broken']);
+			const find = (path) => s.findings.find((f) => f.path === path);
+			assert.equal(find('endpoints[1].auth_type')?.severity, 'error', JSON.stringify(s.findings));
+			assert.match(find('endpoints[1].auth_type').message, /^must be one of api_key, auth_token, oauth/);
+			assert.equal(find('endpoints[1].priority')?.severity, 'error', JSON.stringify(s.findings));
+			assert.equal(find('no_such_section')?.severity, 'warning', JSON.stringify(s.findings));
+			assert.equal(s.errors, s.findings.filter((f) => f.severity === 'error').length);
+			assert.ok(s.summary.startsWith(`${s.errors} error`), s.summary);
+			for (let i = 0; i < s.findings.length; ++i)
+				assert.ok(hook.widgets[`config_check.finding.${i}`], `finding ${i} not drawn`);
+			await page.screenshot({ path: path.join(artifactsDir(), 'admin_foundation_invalid.png') });
+		} finally {
+			await context.close();
+		}
+	});
+
 	test('a service that cannot be reached is reported, not hidden', async () => {
 		// Serve the same page from a context where the API call fails: intercept it with a 500.
 		const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
