@@ -404,9 +404,6 @@ public:
 	explicit ContextSizeTagger(double minTokens) : _minTokens(minTokens) {}
 	bool evaluate(const RequestFacts & f) const override
 	{
-		// Cheap first: the estimate never exceeds bytes / 4.
-		if (static_cast<double>(f.body().size() / 4) < _minTokens)
-			return false;
 		return static_cast<double>(estimateInputTokens(f)) >= _minTokens;
 	}
 

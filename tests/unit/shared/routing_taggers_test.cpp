@@ -297,6 +297,11 @@ TEST(RoutingTaggers, TokenEstimateDiscountsBase64Images)
 	auto t = build("context-size", {{"min_tokens", 50000}});
 	EXPECT_FALSE(t->evaluate(r.view));
 
+	// many small images: each counts 1600 tokens even though the body is small
+	Json small = {{"type", "image"}, {"source", {{"type", "base64"}, {"media_type", "image/png"}, {"data", "iVBOR"}}}};
+	Req many(Json{{"messages", {{{"role", "user"}, {"content", Json::array({small, small, small, small, small})}}}}});
+	EXPECT_TRUE(build("context-size", {{"min_tokens", 8000}})->evaluate(many.view));
+
 	Req plain(Json{{"messages", {userText(std::string(4000, 'x'))}}});
 	routing::RequestFacts pf(plain.view);
 	EXPECT_NEAR(static_cast<double>(routing::estimateInputTokens(pf)), 1000.0, 20.0);
