@@ -46,6 +46,8 @@ struct ResponseResult
 {
 	bool ok = false;
 	std::string body;           ///< the Anthropic message JSON
+	/// As reported to the client: input (falls back to estimatedInputTokens) and output always set;
+	/// cache counters -1 when the upstream did not report them.
 	anthropic::Usage usage;
 	std::string stopReason;
 	bool upstreamError = false; ///< the body was an OpenAI error object (error.message in `error`)
@@ -93,6 +95,8 @@ public:
 
 	const std::string & error() const;
 	bool upstreamError() const;            ///< the failure was an error object sent by the upstream
+	/// Merged message_start + message_delta usage as sent to the client (cache counters -1 when the
+	/// upstream did not report them); complete once finish() succeeded.
 	const anthropic::Usage & usage() const;
 
 private:
