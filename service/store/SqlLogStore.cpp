@@ -392,6 +392,9 @@ public:
 
 	const char * backendName() const override { return _d.postgres ? "postgresql" : "sqlite"; }
 
+	/// Each step re-reads the version inside its own write transaction, so two processes opening
+	/// the same store at once never run a migration twice (SQLite: BEGIN IMMEDIATE serialises
+	/// them; PostgreSQL: an advisory lock around the whole upgrade).
 	void migrate(int target)
 	{
 		Lease c(*this);
@@ -399,23 +402,30 @@ public:
 			c->query("SELECT pg_advisory_lock(7243006)");
 		try
 		{
-			c->execScript("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-			auto rows = c->query("SELECT version FROM schema_version");
-			if (rows.empty())
-				c->query("INSERT INTO schema_version (version) VALUES (0)");
-			int version = rows.empty() ? 0 : static_cast<int>(rows[0].i64(0));
-			if (version > kSchemaVersion)
-				throw StoreError("log store schema version " + std::to_string(version) +
-					" is newer than this program supports (" + std::to_string(kSchemaVersion) + ")");
 			auto all = migrations();
-			for (int v = version + 1; v <= target && v <= static_cast<int>(all.size()); ++v)
+			for (bool first = true;; first = false)
 			{
 				c->execScript(_d.beginWrite());
 				try
 				{
-					for (const auto & stmt : all[static_cast<size_t>(v - 1)])
+					if (first)
+						c->execScript("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+					auto rows = c->query("SELECT version FROM schema_version");
+					if (rows.empty())
+						c->query("INSERT INTO schema_version (version) VALUES (0)");
+					int version = rows.empty() ? 0 : static_cast<int>(rows[0].i64(0));
+					if (version > kSchemaVersion)
+						throw StoreError("log store schema version " + std::to_string(version) +
+							" is newer than this program supports (" + std::to_string(kSchemaVersion) + ")");
+					int next = version + 1;
+					if (next > target || next > static_cast<int>(all.size()))
+					{
+						c->execScript("COMMIT");
+						break;
+					}
+					for (const auto & stmt : all[static_cast<size_t>(next - 1)])
 						c->execScript(fill(stmt, _d));
-					c->query("UPDATE schema_version SET version = ?", {DbValue::integer(v)});
+					c->query("UPDATE schema_version SET version = ?", {DbValue::integer(next)});
 					c->execScript("COMMIT");
 				}
 				catch (...)

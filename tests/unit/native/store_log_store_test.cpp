@@ -1,4 +1,6 @@
+#include <atomic>
 #include <set>
+#include <thread>
 #include <sstream>
 
 #include <Poco/Zip/ZipArchive.h>
@@ -540,4 +542,27 @@ TEST_P(LogStoreTest, UpstreamRequestBodyIdenticalToTheClientsIsStoredOnce)
 	EXPECT_EQ(rows[0].i64(1) & kBodySameAsClient, kBodySameAsClient);
 	EXPECT_FALSE(rows[1].isNull(0));
 	EXPECT_EQ(rows[1].i64(1) & kBodyZstd, kBodyZstd);
+}
+
+TEST_P(LogStoreTest, ConcurrentOpensMigrateOnce)
+{
+	std::vector<std::thread> threads;
+	std::atomic<int> ok{0};
+	std::vector<std::string> errors(4);
+	for (int i = 0; i < 4; ++i)
+		threads.emplace_back([&, i] {
+			try
+			{
+				if (env.open()->schemaVersion() == kSchemaVersion)
+					ok++;
+			}
+			catch (const std::exception & e)
+			{
+				errors[static_cast<size_t>(i)] = e.what();
+			}
+		});
+	for (auto & t : threads)
+		t.join();
+	EXPECT_EQ(ok.load(), 4) << errors[0] << errors[1] << errors[2] << errors[3];
+	EXPECT_EQ(env.raw()->query("SELECT COUNT(*) FROM schema_version")[0].i64(0), 1);
 }

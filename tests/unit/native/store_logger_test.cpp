@@ -293,7 +293,7 @@ TEST_P(RequestLoggerTest, RetentionRunsAtStartOnItsOwnThread)
 	auto opts = testOptions();
 	opts.start_retention_thread = true;
 	RequestLogger logger(env.open(), env.config(), opts);
-	for (int i = 0; i < 100 && logger.counters().retention_deleted == 0; ++i)
+	for (int i = 0; i < 300 && logger.counters().retention_deleted == 0; ++i)
 		std::this_thread::sleep_for(std::chrono::milliseconds(50));
 	EXPECT_EQ(logger.counters().retention_deleted, 1u);
 	EXPECT_FALSE(logger.store()->get("ancient"));
