@@ -166,6 +166,8 @@ TEST(FakeUpstream, JsonKeepAliveRecordsRequests)
 		EXPECT_EQ(got, answer);
 	}
 	ASSERT_EQ(up.requestCount(), 3u);
+	// The client can have the last byte before the fake notes that it finished writing.
+	EXPECT_TRUE(up.waitFor([](const auto & rs) { return rs.size() == 3 && rs[2].responseCompleted; }, 2000));
 	EXPECT_EQ(up.connectionCount(), 1) << "keep-alive: one connection for three requests";
 	auto reqs = up.requests();
 	EXPECT_EQ(reqs[1].method, "POST");
@@ -382,6 +384,7 @@ TEST(FakeUpstream, CutAfterEventsWithReset)
 	EXPECT_EQ(c.lastErrno, ECONNRESET);
 	EXPECT_EQ(dechunk(wire), events[0].serialize() + events[1].serialize());
 	EXPECT_EQ(wire.find("0\r\n\r\n"), std::string::npos);
+	std::this_thread::sleep_for(milliseconds(50));
 	EXPECT_FALSE(up.request(0).responseCompleted);
 }
 
@@ -542,4 +545,26 @@ TEST(FakeUpstream, StopRefusesNewConnections)
 	up.stop();
 	RawClient c(port);
 	EXPECT_EQ(c.connectErrno(), ECONNREFUSED);
+}
+
+TEST(FakeUpstream, RecordingCanBeTurnedOffForBenchmarks)
+{
+	FakeUpstream up;
+	up.always(Response::json(200, "{}"));
+	up.setRecording(false);
+	for (int i = 0; i < 3; ++i)
+	{
+		RawClient c(up.port());
+		c.send(post("/", "{\"big\":1}"));
+		c.readAll();
+	}
+	EXPECT_TRUE(up.waitForRequests(3, 1000));
+	EXPECT_EQ(up.requestCount(), 3u);
+	EXPECT_TRUE(up.requests().empty());
+	up.setRecording(true);
+	RawClient c(up.port());
+	c.send(post("/x", "{}"));
+	c.readAll();
+	EXPECT_EQ(up.requestCount(), 4u);
+	EXPECT_EQ(up.lastRequest().path, "/x");
 }

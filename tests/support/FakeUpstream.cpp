@@ -690,7 +690,21 @@ std::vector<ReceivedRequest> FakeUpstream::requests() const
 size_t FakeUpstream::requestCount() const
 {
 	std::lock_guard<std::mutex> lock(_mutex);
-	return _requests.size();
+	return _requestCount;
+}
+
+void FakeUpstream::setRecording(bool on)
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	_recording = on;
+}
+
+ReceivedRequest FakeUpstream::lastRequest() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	if (_requests.empty())
+		throw std::out_of_range("FakeUpstream: no request recorded");
+	return _requests.back();
 }
 
 ReceivedRequest FakeUpstream::request(size_t index) const
@@ -702,7 +716,13 @@ ReceivedRequest FakeUpstream::request(size_t index) const
 bool FakeUpstream::waitForRequests(size_t n, int timeoutMs) const
 {
 	std::unique_lock<std::mutex> lock(_mutex);
-	return _changed.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] { return _requests.size() >= n; });
+	return _changed.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] { return _requestCount >= n; });
+}
+
+bool FakeUpstream::waitFor(const std::function<bool(const std::vector<ReceivedRequest> &)> & pred, int timeoutMs) const
+{
+	std::unique_lock<std::mutex> lock(_mutex);
+	return _changed.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] { return pred(_requests); });
 }
 
 bool FakeUpstream::waitForClientClose(size_t index, int timeoutMs) const
@@ -952,9 +972,12 @@ void FakeUpstream::serve(int fd, int connectionNumber)
 		{
 			std::lock_guard<std::mutex> lock(_mutex);
 			req.sequence = gSequence.fetch_add(1);
-			index = _requests.size();
+			// Unrecorded requests get an index past the stored ones: marking them is a no-op.
+			index = _recording ? _requests.size() : static_cast<size_t>(-1);
 			req.index = index;
-			_requests.push_back(req);
+			++_requestCount;
+			if (_recording)
+				_requests.push_back(req);
 			_changed.notify_all();
 		}
 

@@ -31,7 +31,7 @@ struct ReceivedRequest
 	/// Position in a counter shared by every FakeUpstream of the process (starts at 1), so a test
 	/// can assert the order in which several upstreams were tried.
 	uint64_t sequence = 0;
-	size_t index = 0;       ///< 0-based position in this fake's requests()
+	size_t index = 0;       ///< 0-based position in this fake's requests() (SIZE_MAX when not recorded)
 	int connection = 0;     ///< 1-based number of the TCP connection it came on (per fake)
 	std::string method;
 	std::string target;     ///< path and query exactly as sent
@@ -221,12 +221,21 @@ public:
 	/// Forgets the handler and the queue (recorded requests stay).
 	void clearScript();
 
+	/// Benchmarks: with false, requests are still counted (requestCount, waitForRequests) but no
+	/// longer stored, so millions of 76 KB bodies do not accumulate. Default true.
+	void setRecording(bool on);
+
 	std::vector<ReceivedRequest> requests() const;
+	/// Requests received so far (stored or not).
 	size_t requestCount() const;
+	/// Copy of the most recent stored request (throws std::out_of_range when there is none).
+	ReceivedRequest lastRequest() const;
 	/// Copy of the request at `index` (throws std::out_of_range).
 	ReceivedRequest request(size_t index) const;
 	/// Waits until at least n requests have arrived; false on timeout.
 	bool waitForRequests(size_t n, int timeoutMs = 10000) const;
+	/// Waits until `pred(requests())` holds (re-checked whenever a request arrives or changes).
+	bool waitFor(const std::function<bool(const std::vector<ReceivedRequest> &)> & pred, int timeoutMs = 10000) const;
 	/// Waits until the peer gave up on the response to request `index` (see clientClosedEarly).
 	bool waitForClientClose(size_t index, int timeoutMs = 10000) const;
 
@@ -266,6 +275,8 @@ private:
 	mutable std::mutex _mutex;
 	mutable std::condition_variable _changed;
 	std::vector<ReceivedRequest> _requests;
+	size_t _requestCount = 0;
+	bool _recording = true;
 	std::function<Response(const ReceivedRequest &)> _handler;
 	std::deque<Response> _queue;
 	std::set<int> _connectionFds;
