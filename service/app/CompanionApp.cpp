@@ -1,6 +1,8 @@
 #include "app/CompanionApp.h"
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <unistd.h>
 
 #include <Poco/Path.h>
@@ -98,6 +100,40 @@ void CompanionApp::handleVersion(const std::string &, const std::string &)
 void CompanionApp::handleAdminDir(const std::string &, const std::string & value)
 {
 	_adminDir = value;
+}
+
+int CompanionApp::checkBeforeDaemon(int argc, char ** argv, std::ostream & err)
+{
+	bool daemon = false;
+	std::string configPath = "config.yaml";
+	for (int i = 1; i < argc; ++i)
+	{
+		const std::string arg = argv[i];
+		if (arg == "--daemon")
+			daemon = true;
+		else if (arg.rfind("--config=", 0) == 0)
+			configPath = arg.substr(9);
+		else if ((arg == "--config" || arg == "-c") && i + 1 < argc)
+			configPath = argv[++i];
+		else if (arg.rfind("-c", 0) == 0 && arg.size() > 2)
+			configPath = arg.substr(2); // -cPATH
+		else if (arg == "--help" || arg == "-h" || arg == "--version" || arg == "-v" || arg == "--check-config" || arg == "-t")
+			return 0; // these never start the service
+	}
+	if (!daemon)
+		return 0;
+	const std::string path = Poco::Path(configPath).absolute().toString();
+	std::ifstream in(path, std::ios::binary);
+	if (!in)
+		return 0; // missing: the daemon writes the default (and reports a failure to write it by its exit status)
+	std::stringstream text;
+	text << in.rdbuf();
+	const config::YamlLoadResult r = config::loadConfigYaml(text.str());
+	if (!config::hasErrors(r.diagnostics))
+		return 0;
+	err << config::formatDiagnostics(r.diagnostics, path);
+	err << path << ": configuration is invalid; not starting (the file was left as it is)" << std::endl;
+	return EXIT_CONFIG;
 }
 
 std::string CompanionApp::resolve(const std::string & path) const

@@ -1,4 +1,5 @@
 #pragma once
+#include <iosfwd>
 #include <memory>
 #include <string>
 
@@ -18,6 +19,13 @@ class CompanionApp : public Poco::Util::ServerApplication
 public:
 	CompanionApp();
 	~CompanionApp() override;
+
+	/// Run by main() before POCO sees the arguments. With --daemon, POCO detaches (and sends
+	/// stderr to /dev/null) before the config is read, so an invalid config would fail silently
+	/// after the parent had already exited 0. This checks the config first, in the foreground,
+	/// and returns EXIT_CONFIG after printing the same messages as a normal start; 0 otherwise
+	/// (also when the file does not exist yet: the first run writes the default).
+	static int checkBeforeDaemon(int argc, char ** argv, std::ostream & err);
 
 protected:
 	void initialize(Poco::Util::Application & self) override;

@@ -3,4 +3,19 @@
 #include "app/CompanionApp.h"
 
 // Thin entry point: everything lives in ccc_service_core so tests and benchmarks link the same code.
-POCO_SERVER_MAIN(ccc::CompanionApp)
+// This is POCO_SERVER_MAIN plus the config check that must happen before --daemon detaches.
+int main(int argc, char ** argv)
+{
+	try
+	{
+		if (int rc = ccc::CompanionApp::checkBeforeDaemon(argc, argv, std::cerr); rc != 0)
+			return rc;
+		ccc::CompanionApp app;
+		return app.run(argc, argv);
+	}
+	catch (Poco::Exception & e)
+	{
+		std::cerr << e.displayText() << std::endl;
+		return Poco::Util::Application::EXIT_SOFTWARE;
+	}
+}

@@ -443,3 +443,22 @@ TEST(Cli, DaemonWithPidFileUsesTheStartDirectory)
 	EXPECT_TRUE(waitFor([&] { return ::kill(guard.pid, 0) != 0; }, 10000));
 	EXPECT_TRUE(waitFor([&] { return !fileExists(pidFile); }, 2000)) << pidFile;
 }
+
+TEST(Cli, DaemonRefusesAnInvalidConfigBeforeDetaching)
+{
+	// Without the check before detaching, the parent would exit 0 and the daemon would die
+	// silently (its stderr is /dev/null).
+	TempDir dir;
+	const int port = freePort();
+	const std::string config = substitute("server:\n  port: ${PORT}\nendpoints:\n  - name: a\n    url: ftp://x\n", port);
+	dir.write("bad.yaml", config);
+	std::string out;
+	EXPECT_EQ(runBinary({"--daemon", "--pidfile=ccc.pid", "-c", "bad.yaml"}, out, dir.path()), 78) << out;
+	EXPECT_NE(out.find(dir.file("bad.yaml") + ":5:5: error: endpoints[0].url: must start with http:// or https://"),
+		std::string::npos)
+		<< out;
+	EXPECT_NE(out.find("configuration is invalid; not starting"), std::string::npos) << out;
+	EXPECT_EQ(readFile(dir.file("bad.yaml")), config);
+	EXPECT_FALSE(fileExists(dir.file("ccc.pid")));
+	EXPECT_NE(httpRequest(port, "GET", "/healthz", "", {}, 300).status, 200);
+}
