@@ -991,7 +991,40 @@ struct CharCount
 	}
 };
 
-int64_t estimateParsed(const Json & body);
+int64_t estimateParsed(const Json & body, std::string_view rawDoc, const std::optional<json::Span> & rawTools);
+bool validUtf8(std::string_view s);
+bool validEscapes(std::string_view s);
+
+/// Claude Code's tools are ~85% of its request bytes, mostly descriptions that pass through
+/// unchanged, so they are kept out of the DOM: returns the body without its `tools` member (to be
+/// parsed) and sets `toolsSpan` to the tools array in `body`; or returns `body` itself (everything
+/// goes through the DOM) when the tools cannot be taken verbatim.
+std::string_view splitTools(std::string_view body, std::string & withoutTools, std::optional<json::Span> & toolsSpan)
+{
+	toolsSpan.reset();
+	std::vector<json::Member> top;
+	if (!json::scanObject(body, top))
+		return body;
+	size_t count = 0;
+	for (const auto & m : top)
+		if (m.key == "tools")
+		{
+			toolsSpan = m.valueSpan;
+			++count;
+		}
+	// Bytes copied verbatim must be what a JSON parser accepts: strict UTF-8 (the scanner does not
+	// check it; with invalid UTF-8 the DOM path rejects the request as nlohmann does) and no lone
+	// surrogate escape.
+	if (count == 1 && body[toolsSpan->begin] == '[' && validUtf8(toolsSpan->of(body)) && validEscapes(toolsSpan->of(body)))
+	{
+		json::TopLevelEditor editor;
+		editor.remove("tools");
+		if (editor.apply(body, withoutTools))
+			return withoutTools;
+	}
+	toolsSpan.reset();
+	return body;
+}
 
 /// No lone UTF-16 surrogate in \u escapes (nlohmann rejects them; copied verbatim they would make
 /// the upstream body invalid).
@@ -1112,37 +1145,11 @@ RequestResult convertRequest(std::string_view anthropicBody, const RequestOption
 		result.error = "the request body is not a JSON object";
 		return result;
 	}
-	// Claude Code's tools are ~85% of its request bytes, mostly descriptions that pass through
-	// unchanged. They are kept out of the DOM: the body minus `tools` is parsed, and the tools are
-	// converted from their bytes (copying descriptions verbatim), which more than halves the time.
-	std::vector<json::Member> top;
+	// Tools are converted from the request bytes (descriptions copied verbatim), which more than
+	// halves the time for Claude Code's requests.
 	std::optional<json::Span> toolsSpan;
 	std::string withoutTools;
-	std::string_view domText = anthropicBody;
-	if (json::scanObject(anthropicBody, top))
-	{
-		size_t count = 0;
-		for (const auto & m : top)
-			if (m.key == "tools")
-			{
-				toolsSpan = m.valueSpan;
-				++count;
-			}
-		// Bytes copied verbatim must be what a JSON parser accepts: strict UTF-8 (the scanner does
-		// not check it; with invalid UTF-8 the DOM path rejects the request as nlohmann does).
-		if (count == 1 && anthropicBody[toolsSpan->begin] == '[' && validUtf8(toolsSpan->of(anthropicBody)) &&
-			validEscapes(toolsSpan->of(anthropicBody)))
-		{
-			json::TopLevelEditor editor;
-			editor.remove("tools");
-			if (editor.apply(anthropicBody, withoutTools))
-				domText = withoutTools;
-			else
-				toolsSpan.reset();
-		}
-		else
-			toolsSpan.reset();
-	}
+	std::string_view domText = splitTools(anthropicBody, withoutTools, toolsSpan);
 	Json body = Json::parse(domText.begin(), domText.end(), nullptr, false);
 	if (body.is_discarded() || !body.is_object())
 	{
@@ -1205,12 +1212,15 @@ int64_t estimateInputTokens(std::string_view anthropicBody)
 {
 	if (anthropicBody.find('\0') != std::string_view::npos)
 		return 0;
-	Json body = Json::parse(anthropicBody.begin(), anthropicBody.end(), nullptr, false);
+	std::optional<json::Span> toolsSpan;
+	std::string withoutTools;
+	std::string_view domText = splitTools(anthropicBody, withoutTools, toolsSpan);
+	Json body = Json::parse(domText.begin(), domText.end(), nullptr, false);
 	if (body.is_discarded() || !body.is_object())
 		return 0;
 	try
 	{
-		return estimateParsed(body);
+		return estimateParsed(body, anthropicBody, toolsSpan);
 	}
 	catch (const std::exception &)
 	{
@@ -1221,7 +1231,7 @@ int64_t estimateInputTokens(std::string_view anthropicBody)
 namespace
 {
 
-int64_t estimateParsed(const Json & body)
+int64_t estimateParsed(const Json & body, std::string_view rawDoc, const std::optional<json::Span> & rawTools)
 {
 	CharCount count;
 	uint64_t fixed = 0;
@@ -1280,6 +1290,32 @@ int64_t estimateParsed(const Json & body)
 				if (t.contains(k))
 					count.addJson(t.at(k));
 		}
+	if (rawTools)
+	{
+		// The same count from the bytes: strings decoded, schemas (small) through a DOM.
+		std::vector<json::Span> elements;
+		std::vector<json::Member> members;
+		if (json::scanArrayAt(rawDoc, *rawTools, elements))
+			for (const auto & el : elements)
+			{
+				fixed += 8;
+				members.clear();
+				if (rawDoc[el.begin] != '{' || !json::scanObjectAt(rawDoc, el, members))
+					continue;
+				for (const auto & m : members)
+				{
+					if (m.key != "name" && m.key != "description" && m.key != "input_schema")
+						continue;
+					if (auto str = json::decodeString(rawDoc, m.valueSpan))
+						count.add(*str);
+					else
+					{
+						std::string_view v = m.valueSpan.of(rawDoc);
+						count.addJson(Json::parse(v.begin(), v.end(), nullptr, false));
+					}
+				}
+			}
+	}
 	double tokens = double(count.plain) / 4.0 + double(count.dense) / 1.5;
 	return static_cast<int64_t>(std::ceil(tokens)) + static_cast<int64_t>(fixed);
 }
