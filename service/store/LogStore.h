@@ -186,6 +186,10 @@ public:
 /// `migrateTo` < kSchemaVersion stops the migrations there (tests of the upgrade path only).
 std::shared_ptr<LogStore> openLogStore(const config::LoggingConfig & cfg, int migrateTo = kSchemaVersion);
 
+/// SQLite only: when <log_directory>/statistics.db from the Go original exists and no endpoint
+/// statistics are stored yet, its per-endpoint totals (same derived endpoint ids) are carried over
+/// once (requests, successes, failures, last failure time).
+///
 /// Direct constructors (same contract as openLogStore).
 std::shared_ptr<LogStore> openSqliteLogStore(const std::string & path, int migrateTo = kSchemaVersion);
 std::shared_ptr<LogStore> openPostgresLogStore(const std::string & dsn, int migrateTo = kSchemaVersion);

@@ -728,6 +728,76 @@ public:
 		c->query("DELETE FROM breaker_events WHERE at_ms < ?", {DbValue::integer(cutoffMs)});
 	}
 
+	/// The Go original kept endpoint statistics in <log_directory>/statistics.db (table
+	/// endpoint_statistics, keyed by the same derived "ep-name-..." id as config::endpointId).
+	/// When our endpoint_stats is still empty, its counters are carried over once. SQLite only;
+	/// a missing or unreadable file is not an error (returns 0).
+	int64_t importLegacyStatistics(const std::string & legacyPath)
+	{
+		if (_d.postgres)
+			return 0;
+		std::error_code ec;
+		if (!std::filesystem::exists(legacyPath, ec))
+			return 0;
+		Lease c(*this);
+		if (c->query("SELECT COUNT(*) FROM endpoint_stats")[0].i64(0) > 0)
+			return 0;
+		std::string quoted = "'";
+		for (char ch : legacyPath)
+			quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
+		quoted += "'";
+		try
+		{
+			c->execScript("ATTACH DATABASE " + quoted + " AS legacy");
+		}
+		catch (const StoreError &)
+		{
+			return 0;
+		}
+		int64_t n = 0;
+		try
+		{
+			auto t = c->query("SELECT COUNT(*) FROM legacy.sqlite_master WHERE type = 'table' AND name = 'endpoint_statistics'");
+			if (!t.empty() && t[0].i64(0) == 1)
+			{
+				auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+					std::chrono::system_clock::now().time_since_epoch())
+							   .count();
+				c->execScript("BEGIN IMMEDIATE");
+				try
+				{
+					c->query("INSERT INTO endpoint_stats (endpoint_id, endpoint_name, requests, successes, failures, "
+							 "last_failure_at_ms, updated_at_ms) SELECT id, COALESCE(name, ''), "
+							 "COALESCE(total_requests, 0), COALESCE(success_requests, 0), "
+							 "MAX(COALESCE(total_requests, 0) - COALESCE(success_requests, 0), 0), "
+							 "COALESCE(CAST(strftime('%s', last_failure) AS INTEGER) * 1000, 0), ? "
+							 "FROM legacy.endpoint_statistics WHERE id IS NOT NULL AND id <> '' "
+							 "ON CONFLICT (endpoint_id) DO NOTHING",
+						{DbValue::integer(now)});
+					n = c->changes();
+					c->execScript("COMMIT");
+				}
+				catch (...)
+				{
+					rollback(*c);
+					throw;
+				}
+			}
+		}
+		catch (const StoreError &)
+		{
+			n = 0;
+		}
+		try
+		{
+			c->execScript("DETACH DATABASE legacy");
+		}
+		catch (const StoreError &)
+		{
+		}
+		return n;
+	}
+
 	void compact() override
 	{
 		if (_d.postgres)
@@ -1094,6 +1164,8 @@ std::shared_ptr<LogStore> openSqliteLogStore(const std::string & path, int migra
 	Dialect d;
 	auto store = std::make_shared<SqlLogStore>(d, [path] { return openSqliteConfigured(path); }, path);
 	store->migrate(migrateTo);
+	if (migrateTo >= kSchemaVersion)
+		store->importLegacyStatistics((dir / "statistics.db").string());
 	return store;
 }
 

@@ -396,3 +396,42 @@ TEST(StoreBackendFailure, SqliteCreatesTheLogDirectory)
 	}
 	std::filesystem::remove_all(dir.parent_path().parent_path());
 }
+
+TEST(StoreLegacyImport, StatisticsOfTheGoOriginalCarryOver)
+{
+	StoreEnv env("sqlite");
+	auto dir = std::filesystem::path(env.dbPath()).parent_path();
+	std::filesystem::create_directories(dir);
+	{
+		// The original's statistics.db (internal/statistics, gorm): only the columns we read matter.
+		auto c = openSqlite((dir / "statistics.db").string());
+		c->execScript("CREATE TABLE endpoint_statistics (id varchar(64) PRIMARY KEY, name text, url text, "
+					  "endpoint_type text, auth_type text, total_requests integer, success_requests integer, "
+					  "failure_count integer, successive_successes integer, last_failure datetime, last_updated datetime, "
+					  "created_at datetime, updated_at datetime)");
+		c->execScript("INSERT INTO endpoint_statistics (id, name, total_requests, success_requests, failure_count, "
+					  "last_failure) VALUES ('ep-name-0123456789abcdef01234567', 'Primary', 120, 100, 0, "
+					  "'2024-05-01 10:00:00.123456789+08:00'), ('ep-name-aaaa', 'Spare', 5, 5, 0, NULL)");
+	}
+	{
+		RequestLogger logger(env.config(), testOptions());
+		auto s = logger.endpointStats();
+		ASSERT_EQ(s.size(), 2u);
+		const EndpointStats * p = findStats(s, "ep-name-0123456789abcdef01234567");
+		ASSERT_TRUE(p);
+		EXPECT_EQ(p->endpoint_name, "Primary");
+		EXPECT_EQ(p->requests, 120);
+		EXPECT_EQ(p->successes, 100);
+		EXPECT_EQ(p->failures, 20);
+		EXPECT_EQ(p->last_failure_at_ms, 1714528800000); // 02:00 UTC
+		EXPECT_EQ(findStats(s, "ep-name-aaaa")->last_failure_at_ms, 0);
+		auto more = makeRequest("after-import", nowMs(), api::Outcome::Success, "ep-name-aaaa");
+		logger.submit(std::move(more));
+		ASSERT_TRUE(logger.flush());
+	}
+	// Imported once: a second open does not add the legacy counts again.
+	auto stats = env.open()->loadEndpointStats();
+	ASSERT_EQ(stats.size(), 2u);
+	EXPECT_EQ(findStats(stats, "ep-name-aaaa")->requests, 6);
+	EXPECT_EQ(findStats(stats, "ep-name-0123456789abcdef01234567")->requests, 120);
+}
