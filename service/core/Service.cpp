@@ -15,6 +15,7 @@
 #include <Poco/PatternFormatter.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/Util/Application.h>
+#include <Poco/Net/SSLManager.h>
 
 #include "admin/AdminApi.h"
 #include "admin/StaticAssets.h"
@@ -22,7 +23,9 @@
 #include "ccc/version.h"
 #include "http/BasicHandlers.h"
 #include "http/Router.h"
+#include "proxy/ProxyEngine.h"
 #include "proxy/ProxyRoutes.h"
+#include "proxy/RequestSink.h"
 
 namespace ccc
 {
@@ -32,6 +35,9 @@ struct Service::Impl
 	std::unique_ptr<admin::StaticAssets> assets;
 	std::unique_ptr<Poco::ThreadPool> pool;
 	std::unique_ptr<Poco::Net::HTTPServer> server;
+	std::unique_ptr<proxy::ConsoleRequestSink> consoleSink;
+	std::unique_ptr<proxy::TeeRequestSink> sink;
+	std::unique_ptr<proxy::ProxyEngine> engine;
 	std::unique_ptr<proxy::ProxyRoutes> proxy;
 };
 
@@ -146,7 +152,13 @@ int Service::start(std::ostream & err)
 	_ctx.version = CCC_VERSION;
 	_ctx.adminAssetsDir = findAdminDir(_options);
 	_impl->assets = std::make_unique<admin::StaticAssets>(_ctx.adminAssetsDir);
-	_impl->proxy = std::make_unique<proxy::ProxyRoutes>(_ctx);
+	Poco::Net::initializeSSL();
+	_impl->consoleSink = std::make_unique<proxy::ConsoleRequestSink>();
+	_impl->consoleSink->setFilter(cfg->logging.log_request_types);
+	_impl->sink = std::make_unique<proxy::TeeRequestSink>(*_impl->consoleSink, nullptr);
+	_impl->engine = std::make_unique<proxy::ProxyEngine>(*_configStore, *_impl->sink);
+	_impl->proxy = std::make_unique<proxy::ProxyRoutes>(*_impl->engine);
+	_ctx.engine = _impl->engine.get();
 
 	auto router = Poco::makeShared<http::Router>();
 	const ServiceContext & ctx = _ctx;
@@ -201,6 +213,7 @@ int Service::start(std::ostream & err)
 	const std::string base = "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port);
 	log.information("Claude Code Companion %s listening: proxy %s/v1  admin %s/admin/  config %s", _ctx.version, base, base,
 		_options.configPath);
+	_impl->engine->startProber();
 	if (!Poco::File(_ctx.adminAssetsDir + "/index.html").exists())
 		log.warning("admin UI files not found in %s (build with `make build`); /admin/ will answer 404", _ctx.adminAssetsDir);
 	return 0;
@@ -208,6 +221,8 @@ int Service::start(std::ostream & err)
 
 void Service::stop()
 {
+	if (_impl && _impl->engine)
+		_impl->engine->stopProber();
 	if (_impl && _impl->server)
 	{
 		_impl->server->stopAll(true);

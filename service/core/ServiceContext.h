@@ -7,12 +7,18 @@
 namespace ccc
 {
 
+namespace proxy
+{
+class ProxyEngine;
+}
+
 /// What request handlers may see of the running service (ClickHouse's IServer idea): handlers
 /// depend on this, not on the Application, so tests can build one without a process.
 struct ServiceContext
 {
 	ConfigStore * configStore = nullptr;
 	std::string version;
+	proxy::ProxyEngine * engine = nullptr; ///< null until started
 	std::string adminAssetsDir; ///< directory with index.html, admin.js, admin.wasm
 	std::chrono::steady_clock::time_point startedAt = std::chrono::steady_clock::now();
 };

@@ -2,7 +2,6 @@
 
 #include <Poco/Net/HTTPServerResponse.h>
 
-#include "http/Responses.h"
 #include "http/Router.h"
 
 namespace ccc::proxy
@@ -11,15 +10,17 @@ namespace ccc::proxy
 namespace
 {
 
-class UnavailableHandler : public Poco::Net::HTTPRequestHandler
+class ProxyHandler : public Poco::Net::HTTPRequestHandler
 {
 public:
+	explicit ProxyHandler(ProxyEngine & engine) : _engine(engine) { }
 	void handleRequest(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTPServerResponse & response) override
 	{
-		// Drain the body so the connection stays usable for keep-alive.
-		request.stream().ignore(std::numeric_limits<std::streamsize>::max());
-		http::sendAnthropicError(response, 503, "api_error", "the proxy engine is not available in this build");
+		_engine.handle(request, response);
 	}
+
+private:
+	ProxyEngine & _engine;
 };
 
 } // namespace
@@ -28,8 +29,7 @@ Poco::Net::HTTPRequestHandler * ProxyRoutes::route(const Poco::Net::HTTPServerRe
 {
 	const std::string path = http::requestPath(request);
 	if (path == "/v1" || path.rfind("/v1/", 0) == 0)
-		return new UnavailableHandler;
-	(void)_ctx;
+		return new ProxyHandler(_engine);
 	return nullptr;
 }
 

@@ -12,7 +12,7 @@ namespace ccc::anthropic::detail
 
 /// The OpenAI-shaped all-zero usage ({"prompt_tokens":0,"completion_tokens":0,"total_tokens":0})
 /// without Anthropic's own input_tokens and output_tokens.
-bool isFakeUsage(const nlohmann::json & usage);
+bool isFakeUsage(const nlohmann::json & usage, bool atStart = true);
 
 /// The first of input_tokens, output_tokens, cache_creation_input_tokens and
 /// cache_read_input_tokens that is present, not null, and not a non-negative integer; nullptr if

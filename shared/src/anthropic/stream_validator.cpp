@@ -60,7 +60,7 @@ bool intMember(const json & obj, const char * key, int64_t & out)
 	return false;
 }
 
-bool isFakeUsage(const json & usage)
+bool isFakeUsage(const json & usage, bool atStart)
 {
 	// The OpenAI-shaped all-zero usage some relays invent; a usage that carries Anthropic's own
 	// input_tokens and output_tokens is real whatever the numbers (message_start often says 0 or 1).
@@ -68,6 +68,8 @@ bool isFakeUsage(const json & usage)
 		return false;
 	if (usage.contains("input_tokens") && usage.contains("output_tokens"))
 	{
+		if (!atStart)
+			return false;
 		// Anthropic-named but entirely zero, cache included: no real prompt costs 0 tokens, so
 		// this is a relay's placeholder too (output_tokens alone is often 0 or 1 and means nothing).
 		int64_t in = -1, out = -1, created = 0, read = 0;
@@ -427,7 +429,7 @@ Check StreamValidator::onEvent(const sse::Event & event)
 		{
 			if (!usage->is_object())
 				return fail(Violation::Malformed, "message_delta: usage is not an object");
-			if (isFakeUsage(*usage))
+			if (isFakeUsage(*usage, false))
 				return fail(Violation::FakeUsage,
 					"message_delta: usage is the all-zero prompt/completion/total_tokens fake: " + brief(*usage));
 			if (const char * bad = badUsageField(*usage))

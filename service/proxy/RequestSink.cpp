@@ -1,0 +1,37 @@
+#include "proxy/RequestSink.h"
+
+#include <Poco/Logger.h>
+
+namespace ccc::proxy
+{
+
+void ConsoleRequestSink::submit(api::RequestRecord && r)
+{
+	const bool failed = r.outcome != api::Outcome::Success;
+	if ((_types == "failed" && !failed) || (_types == "success" && failed))
+		return;
+	std::string tried;
+	for (const auto & a : r.attempts)
+	{
+		if (!tried.empty())
+			tried += ", ";
+		tried += a.endpoint_name + ":" + (a.status ? std::to_string(a.status) : api::outcomeName(a.outcome));
+	}
+	std::string line = r.request_id + " " + r.method + " " + r.path + " -> " + std::to_string(r.status) + " " + api::outcomeName(r.outcome)
+		+ " in " + std::to_string(r.duration_ms) + " ms";
+	if (!r.final_endpoint_name.empty())
+		line += " via " + r.final_endpoint_name;
+	if (!r.model_requested.empty())
+		line += " model=" + r.model_requested;
+	if (!tried.empty())
+		line += " attempts=[" + tried + "]";
+	if (failed && !r.error.empty())
+		line += " error=" + r.error.substr(0, 500);
+	Poco::Logger & log = Poco::Logger::get("requests");
+	if (failed)
+		log.warning(line);
+	else
+		log.information(line);
+}
+
+} // namespace ccc::proxy
