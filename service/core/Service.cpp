@@ -26,6 +26,7 @@
 #include "proxy/ProxyEngine.h"
 #include "proxy/ProxyRoutes.h"
 #include "proxy/RequestSink.h"
+#include "tagging/TaggingEngine.h"
 
 namespace ccc
 {
@@ -43,6 +44,38 @@ struct Service::Impl
 
 namespace
 {
+
+/// The tagging engine of the current config snapshot.
+struct TaggingCache
+{
+	struct Entry
+	{
+		ConfigPtr config; ///< held so a new snapshot can never reuse this address
+		std::shared_ptr<const tagging::TaggingEngine> engine;
+	};
+	std::string configDir;
+	std::mutex mutex;
+	std::shared_ptr<const Entry> current;
+
+	std::shared_ptr<const tagging::TaggingEngine> engineFor(const ConfigPtr & cfg)
+	{
+		auto e = std::atomic_load(&current);
+		if (e && e->config == cfg)
+			return e->engine;
+		std::lock_guard<std::mutex> lock(mutex);
+		e = std::atomic_load(&current);
+		if (e && e->config == cfg)
+			return e->engine;
+		std::vector<std::string> warnings;
+		auto next = std::make_shared<Entry>();
+		next->config = cfg;
+		next->engine = tagging::TaggingEngine::build(*cfg, warnings, configDir);
+		for (const auto & w : warnings)
+			Poco::Logger::get("tagging").warning(w);
+		std::atomic_store(&current, std::shared_ptr<const Entry>(next));
+		return next->engine;
+	}
+};
 
 void setUpLogging(const std::string & level)
 {
@@ -157,6 +190,17 @@ int Service::start(std::ostream & err)
 	_impl->consoleSink->setFilter(cfg->logging.log_request_types);
 	_impl->sink = std::make_unique<proxy::TeeRequestSink>(*_impl->consoleSink, nullptr);
 	_impl->engine = std::make_unique<proxy::ProxyEngine>(*_configStore, *_impl->sink);
+	// Tagging: one engine per config snapshot, rebuilt (Lua compiled once) when the config changes,
+	// so tagger edits apply to the next request. Steady state is a pointer compare, no lock.
+	{
+		auto cache = std::make_shared<TaggingCache>();
+		const std::string configDir = Poco::Path(_options.configPath).parent().toString();
+		cache->configDir = configDir;
+		_impl->engine->setTagger([cache](const ConfigPtr & c, const routing::RequestView & view) {
+			return cache->engineFor(c)->tag(view);
+		});
+		cache->engineFor(cfg); // build now so tagger warnings appear at start-up
+	}
 	_impl->proxy = std::make_unique<proxy::ProxyRoutes>(*_impl->engine);
 	_ctx.engine = _impl->engine.get();
 

@@ -345,7 +345,7 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 		for (const auto & [k, v] : cr.headers)
 			view.headers.emplace_back(Poco::toLower(k), v);
 		view.body = cr.body;
-		tags = _tagger(*cfg, view);
+		tags = _tagger(cfg, view);
 	}
 	rec.tags = tags;
 
@@ -360,6 +360,7 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 		return;
 	}
 	std::vector<size_t> order;
+	size_t firstGroupEnd = 0; ///< stickiness only reorders among the best candidates (same tier and priority)
 	for (size_t i = 0; i < candidates.size();)
 	{
 		size_t j = i;
@@ -391,12 +392,14 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 			std::rotate(group.begin(), group.begin() + static_cast<std::ptrdiff_t>(start), group.end());
 		}
 		order.insert(order.end(), group.begin(), group.end());
+		if (firstGroupEnd == 0)
+			firstGroupEnd = order.size();
 		i = j;
 	}
 	if (cfg->load_balancing.sticky_sessions && !session.empty())
 	{
 		const std::string stickyId = _sticky.lookup(session, nowMs());
-		for (size_t k = 0; k < order.size() && !stickyId.empty(); ++k)
+		for (size_t k = 0; k < firstGroupEnd && !stickyId.empty(); ++k)
 		{
 			const auto & e = cfg->endpoints[order[k]];
 			if (config::endpointId(e) != stickyId)

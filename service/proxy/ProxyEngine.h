@@ -34,7 +34,7 @@ namespace ccc::proxy
 class ProxyEngine
 {
 public:
-	using Tagger = std::function<std::vector<std::string>(const config::Config &, const routing::RequestView &)>;
+	using Tagger = std::function<std::vector<std::string>(const ConfigPtr &, const routing::RequestView &)>;
 
 	ProxyEngine(ConfigStore & configStore, RequestSink & sink);
 	~ProxyEngine();
