@@ -10,8 +10,9 @@
 namespace ccc::anthropic::detail
 {
 
-/// The OpenAI-shaped all-zero usage ({"prompt_tokens":0,"completion_tokens":0,"total_tokens":0})
-/// without Anthropic's own input_tokens and output_tokens.
+/// A relay's placeholder usage: the OpenAI-shaped all-zero {"prompt_tokens":0,"completion_tokens":0,
+/// "total_tokens":0} without Anthropic's own fields, or (at message_start only, `atStart`) Anthropic
+/// fields that are all zero, cache included. Anthropic usage with any non-zero count is real.
 bool isFakeUsage(const nlohmann::json & usage, bool atStart = true);
 
 /// The first of input_tokens, output_tokens, cache_creation_input_tokens and

@@ -62,8 +62,9 @@ bool intMember(const json & obj, const char * key, int64_t & out)
 
 bool isFakeUsage(const json & usage, bool atStart)
 {
-	// The OpenAI-shaped all-zero usage some relays invent; a usage that carries Anthropic's own
-	// input_tokens and output_tokens is real whatever the numbers (message_start often says 0 or 1).
+	// The OpenAI-shaped all-zero usage some relays invent. A usage carrying Anthropic's own
+	// input_tokens and output_tokens is real unless every count is zero (judged at message_start
+	// only, `atStart`).
 	if (!usage.is_object())
 		return false;
 	if (usage.contains("input_tokens") && usage.contains("output_tokens"))
