@@ -250,18 +250,25 @@ describe('admin foundation', () => {
 		}
 	});
 
-	test('a service that cannot be reached is reported, not hidden', async () => {
-		// Serve the same page from a context where the API call fails: intercept it with a 500.
+	test('API errors and an unreachable service are shown, not hidden', async () => {
 		const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
 		const page = await context.newPage();
 		try {
 			await page.route('**/admin/api/config', (route) => route.fulfill({ status: 500,
 				contentType: 'application/json', body: JSON.stringify({ error: 'config store unavailable' }) }));
 			await page.goto(`${service.baseUrl}/admin/`);
-			const hook = await waitForHook(page, 3, 'state.config_state === "failed"');
+			let hook = await waitForHook(page, 3, 'state.config_state === "failed"');
 			assert.equal(hook.state.loaded, false);
 			assert.equal(hook.state.load_error, 'HTTP 500: config store unavailable');
-			assert.ok(hook.widgets['config_check.status']);
+			assert.ok(hook.widgets['config_check.status'], 'the error is not drawn');
+
+			// No answer at all (connection refused, service down): status 0 from emscripten_fetch.
+			await page.unroute('**/admin/api/config');
+			await page.route('**/admin/api/config', (route) => route.abort('connectionrefused'));
+			await clickWidget(page, 'config_check.reload');
+			hook = await waitForHook(page, 0, 'state.loads_completed >= 2 && state.config_state === "failed"');
+			assert.match(hook.state.load_error, /^service unreachable/);
+			assert.ok(hook.widgets['config_check.status'], 'the error is not drawn');
 		} finally {
 			await context.close();
 		}
