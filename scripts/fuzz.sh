@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 SECONDS_EACH=${FUZZ_SECONDS:-30}
-TARGETS=${FUZZ_TARGETS:-"sse_parser stream_validator message_validator json_scan"}
+# Default: every tests/fuzz/<name>_fuzz.cpp.
+TARGETS=${FUZZ_TARGETS:-$(for f in "$ROOT"/tests/fuzz/*_fuzz.cpp; do b=$(basename "$f" .cpp); printf '%s ' "${b%_fuzz}"; done)}
 JOBS=${FUZZ_JOBS:-1}
 
 command -v clang++ >/dev/null || { echo "fuzz: clang++ not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
@@ -42,6 +43,17 @@ seed() {
 		find "$ROOT/tests/data" -name '*.json' -exec cp {} "$dir/" \; 2>/dev/null || true
 		printf 'messages[-1].content\x01{"model":"m","messages":[{"role":"user","content":"a\\u00e9\\ud83d\\ude00"}],"stream":true}' > "$dir/path.json"
 		printf '{"a":[1,-2.5e+3,true,false,null,{"b\\"c":[]}],"d":{}}' > "$dir/mixed.json"
+		;;
+	*)
+		# Other targets (e.g. openai_*): the fixtures of tests/data/<first word>/, as they are and
+		# behind a zero byte (targets that read option flags from the first byte).
+		local family=${target%%_*}
+		if [ -d "$ROOT/tests/data/$family" ]; then
+			find "$ROOT/tests/data/$family" -type f -size -256k | while read -r f; do
+				cp "$f" "$dir/$(basename "$f")"
+				{ printf '\0'; cat "$f"; } > "$dir/flag0-$(basename "$f")"
+			done
+		fi
 		;;
 	esac
 }
