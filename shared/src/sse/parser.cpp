@@ -5,6 +5,8 @@ namespace ccc::sse
 
 void Parser::feed(std::string_view bytes, std::vector<Event> & out)
 {
+	if (_overflow)
+		return; // the stream is broken: nothing after an overlong line is reported
 	size_t i = 0;
 	if (!_bomChecked)
 	{
@@ -46,8 +48,13 @@ void Parser::feed(std::string_view bytes, std::vector<Event> & out)
 		_raw.append(bytes.data() + i, j - i);
 		if (_line.size() > kMaxLine)
 		{
+			// Stop here: parsing the rest of the line as a new line would invent fields.
 			_overflow = true;
-			_line.clear();
+			_line = std::string();
+			_raw = std::string();
+			_current = Event();
+			_sawField = false;
+			return;
 		}
 		if (j == bytes.size())
 			break;

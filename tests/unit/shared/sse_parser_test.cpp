@@ -99,3 +99,20 @@ TEST(SseParser, Serialize)
 	EXPECT_EQ(ccc::sse::serialize("ping", "{}"), "event: ping\ndata: {}\n\n");
 	EXPECT_EQ(ccc::sse::serialize("", "a\nb"), "data: a\ndata: b\n\n");
 }
+
+TEST(SseParser, OverlongLineStopsTheStream)
+{
+	// The tail of an overlong line must not be parsed as a line of its own (it could carry
+	// "data:"), and nothing after it is reported.
+	Parser p;
+	std::vector<Event> out;
+	p.feed("data: first\n\n", out);
+	std::string line = "data: " + std::string(Parser::kMaxLine, 'x');
+	p.feed(line, out);
+	EXPECT_TRUE(p.overflowed());
+	p.feed("\ndata: tail\n\nevent: after\ndata: x\n\n", out);
+	EXPECT_TRUE(p.overflowed());
+	p.finish(out);
+	ASSERT_EQ(out.size(), 1u);
+	EXPECT_EQ(out[0].data, "first");
+}
