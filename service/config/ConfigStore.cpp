@@ -33,6 +33,46 @@ config::Diagnostics ConfigStore::load()
 	return r.diagnostics;
 }
 
+bool ConfigStore::patchScalars(const std::vector<std::pair<std::string, std::string>> & edits, std::string & error)
+{
+	std::lock_guard<std::mutex> lock(_writeMutex);
+	std::ifstream in(_path, std::ios::binary);
+	if (!in)
+	{
+		error = "cannot read " + _path;
+		return false;
+	}
+	std::stringstream buf;
+	buf << in.rdbuf();
+	std::string text = buf.str();
+	if (!config::patchYamlScalars(text, edits, error))
+		return false;
+	config::YamlLoadResult r = config::loadConfigYaml(text);
+	if (config::hasErrors(r.diagnostics))
+	{
+		error = "the patched configuration would be invalid";
+		return false;
+	}
+	try
+	{
+		atomicWrite(_path, text, true);
+	}
+	catch (const Poco::Exception & e)
+	{
+		error = e.displayText();
+		return false;
+	}
+	// Keep run-time-only adjustments of the running snapshot (the --port override).
+	ConfigPtr current = snapshot();
+	if (current)
+	{
+		r.config.server.port = current->server.port;
+		r.config.server.host = current->server.host;
+	}
+	publish(std::make_shared<const config::Config>(std::move(r.config)));
+	return true;
+}
+
 bool ConfigStore::writeDefaultIfMissing()
 {
 	if (Poco::File(_path).exists())

@@ -3,6 +3,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ccc/config/diagnostic.h"
 #include "ccc/config/model.h"
@@ -34,6 +36,10 @@ public:
 
 	/// Replaces the snapshot (tests, live edits). The file is not touched.
 	void publish(ConfigPtr next) { std::atomic_store(&_current, std::move(next)); }
+
+	/// Replaces scalar values in config.yaml (keeping comments and everything else), validates the
+	/// result, writes it atomically and publishes it. False (file untouched) with `error` otherwise.
+	bool patchScalars(const std::vector<std::pair<std::string, std::string>> & edits, std::string & error);
 
 	/// Writes `content` to `path` atomically: temporary file in the same directory, fsync, rename,
 	/// fsync of the directory. The previous file is kept as `path + ".backup"` when keepBackup.

@@ -27,6 +27,8 @@
 #include "proxy/ProxyRoutes.h"
 #include "proxy/RequestSink.h"
 #include "tagging/TaggingEngine.h"
+#include "store/BodyPolicy.h"
+#include "store/RequestLogger.h"
 
 namespace ccc
 {
@@ -36,6 +38,8 @@ struct Service::Impl
 	std::unique_ptr<admin::StaticAssets> assets;
 	std::unique_ptr<Poco::ThreadPool> pool;
 	std::unique_ptr<Poco::Net::HTTPServer> server;
+	std::unique_ptr<store::RequestLogger> logger;
+	std::unique_ptr<proxy::RequestSink> storeSink;
 	std::unique_ptr<proxy::ConsoleRequestSink> consoleSink;
 	std::unique_ptr<proxy::TeeRequestSink> sink;
 	std::unique_ptr<proxy::ProxyEngine> engine;
@@ -44,6 +48,17 @@ struct Service::Impl
 
 namespace
 {
+
+/// Feeds finished requests to the log store's queue.
+class StoreSink : public proxy::RequestSink
+{
+public:
+	explicit StoreSink(store::RequestLogger & logger) : _logger(logger) { }
+	void submit(api::RequestRecord && record) override { _logger.submit(std::move(record)); }
+
+private:
+	store::RequestLogger & _logger;
+};
 
 /// The tagging engine of the current config snapshot.
 struct TaggingCache
@@ -189,6 +204,22 @@ int Service::start(std::ostream & err)
 	_impl->consoleSink = std::make_unique<proxy::ConsoleRequestSink>();
 	_impl->consoleSink->setFilter(cfg->logging.log_request_types);
 	_impl->sink = std::make_unique<proxy::TeeRequestSink>(*_impl->consoleSink, nullptr);
+	// The request log store: every client request and attempt, written off the request path.
+	try
+	{
+		config::LoggingConfig logging = cfg->logging;
+		Poco::Path dir(logging.log_directory);
+		if (dir.isRelative())
+			logging.log_directory = Poco::Path(_options.configPath).parent().resolve(dir).toString();
+		_impl->logger = std::make_unique<store::RequestLogger>(logging);
+		_impl->logger->setSecrets(store::collectSecrets(*cfg));
+		_impl->storeSink = std::make_unique<StoreSink>(*_impl->logger);
+		_impl->sink->setSecond(_impl->storeSink.get());
+	}
+	catch (const std::exception & e)
+	{
+		Poco::Logger::get("store").error("the request log store could not be opened (%s); requests are only logged to the console", std::string(e.what()));
+	}
 	_impl->engine = std::make_unique<proxy::ProxyEngine>(*_configStore, *_impl->sink);
 	// Tagging: one engine per config snapshot, rebuilt (Lua compiled once) when the config changes,
 	// so tagger edits apply to the next request. Steady state is a pointer compare, no lock.
@@ -276,6 +307,12 @@ void Service::stop()
 	{
 		_impl->pool->joinAll();
 		_impl->pool.reset();
+	}
+	// After the last request finished: flush what is queued for the store.
+	if (_impl && _impl->logger)
+	{
+		_impl->sink->setSecond(nullptr);
+		_impl->logger->stop();
 	}
 }
 

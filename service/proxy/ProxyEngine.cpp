@@ -14,6 +14,9 @@
 #include "proxy/Attempt.h"
 #include "proxy/OpenAIBridge.h"
 #include "upstream/ContentDecoder.h"
+#include "upstream/SimpleClient.h"
+#include "ccc/config/yaml_config.h"
+#include <nlohmann/json.hpp>
 
 namespace ccc::proxy
 {
@@ -454,6 +457,17 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 			continue;
 		}
 
+		if (e.auth_type == "oauth")
+		{
+			std::string oauthError;
+			if (oauthToken(e, rt, false, oauthError).empty())
+			{
+				failures.push_back(e.name + ": " + oauthError);
+				allInvalid = false;
+				allOverloaded = false;
+				continue;
+			}
+		}
 		Prepared prep = prepare(*cfg, e, cr.kind, cr.method, cr.target, cr.headers, cr.body, cr.info, tags);
 		if (!prep.skipReason.empty())
 		{
@@ -480,6 +494,7 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 
 		bool endpointFailed = false;
 		bool countsAgainst = false;
+		bool refreshed = false;
 		std::string lastError;
 		int attemptsHere = 0;
 		for (int attempt = 1; attempt <= cfg->failover.max_attempts_per_endpoint; ++attempt)
@@ -507,6 +522,7 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 
 			if (r.success())
 			{
+				noteRateLimit(e, rt, rec.attempts.back().response_headers);
 				rt.successes++;
 				logTransition(e, rt.breaker.recordRequest(true, nowMs(), cfg->circuit_breaker, ""));
 				{
@@ -548,6 +564,21 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 				rec.final_endpoint_name = e.name;
 				finish(r.outcome, r.error);
 				return;
+			}
+			if (r.failure == FailureClass::Auth && e.auth_type == "oauth" && !refreshed)
+			{
+				// One refresh per request on 401/403, then the same endpoint again.
+				refreshed = true;
+				std::string oauthError;
+				if (!oauthToken(e, rt, true, oauthError).empty())
+				{
+					prep = prepare(*cfg, e, cr.kind, cr.method, cr.target, cr.headers, cr.body, cr.info, tags);
+					prep.settings.cancelFd = cancelFd;
+					prep.settings.captureLimit = static_cast<size_t>(cfg->logging.max_body_bytes);
+					--attempt;
+					continue;
+				}
+				lastError += "; token refresh failed: " + oauthError;
 			}
 			if (decide(r.failure, attempt, cfg->failover.max_attempts_per_endpoint) != Decision::RetrySameEndpoint)
 				break;
@@ -707,8 +738,9 @@ ProxyEngine::Prepared ProxyEngine::prepare(const config::Config & cfg, const con
 	if (e.auth_type == "oauth")
 	{
 		token = e.oauth_config ? e.oauth_config->access_token : "";
-		auto rtIt = _runtimes ? _runtimes->find(config::endpointId(e)) : upstream::RuntimeMap::const_iterator{};
-		if (_runtimes && rtIt != _runtimes->end())
+		auto map = std::atomic_load(&_runtimes);
+		auto rtIt = map ? map->find(config::endpointId(e)) : upstream::RuntimeMap::const_iterator{};
+		if (map && rtIt != map->end())
 		{
 			std::lock_guard<std::mutex> lock(rtIt->second->mutex);
 			if (!rtIt->second->accessToken.empty())
@@ -738,6 +770,99 @@ ProxyEngine::Prepared ProxyEngine::prepare(const config::Config & cfg, const con
 	u.body = std::move(outBody);
 	p.ok = true;
 	return p;
+}
+
+std::string ProxyEngine::oauthToken(const config::Endpoint & e, upstream::EndpointRuntime & rt, bool force, std::string & error)
+{
+	if (!e.oauth_config)
+	{
+		error = "oauth endpoint without oauth_config";
+		return {};
+	}
+	const config::OAuthConfig & oc = *e.oauth_config;
+	auto current = [&](std::string & token, std::string & refresh, int64_t & expiresAt) {
+		std::lock_guard<std::mutex> lock(rt.mutex);
+		token = rt.accessToken.empty() ? oc.access_token : rt.accessToken;
+		refresh = rt.refreshToken.empty() ? oc.refresh_token : rt.refreshToken;
+		expiresAt = rt.expiresAtMs >= 0 ? rt.expiresAtMs : oc.expires_at;
+	};
+	std::string token, refresh;
+	int64_t expiresAt = 0;
+	current(token, refresh, expiresAt);
+	constexpr int64_t kMargin = 5 * 60 * 1000;
+	auto fresh = [&] { return expiresAt > 0 && nowMs() + kMargin < expiresAt; };
+	if (!force && fresh())
+		return token;
+	// One refresh at a time per endpoint; other endpoints are never blocked by it.
+	std::lock_guard<std::mutex> refreshLock(rt.refreshMutex);
+	const std::string before = token;
+	current(token, refresh, expiresAt);
+	if ((!force && fresh()) || (force && token != before))
+		return token; // another request refreshed it meanwhile
+	upstream::ConnectOptions co;
+	co.proxy = e.proxy;
+	co.tlsVerify = e.tls_verify;
+	const std::string clientId = oc.client_id.empty() ? config::kDefaultOAuthClientId : oc.client_id;
+	nlohmann::json req = {{"grant_type", "refresh_token"}, {"refresh_token", refresh}, {"client_id", clientId}};
+	upstream::SimpleResponse resp = upstream::simpleRequest(oc.token_url, "POST",
+		{{"Content-Type", "application/json"}, {"Accept", "application/json"}}, req.dump(), co, 30000);
+	if (resp.status != 200)
+	{
+		// Some token endpoints only take the form encoding.
+		std::string form = "grant_type=refresh_token&refresh_token=" + Poco::replace(refresh, "+", "%2B") + "&client_id=" + clientId;
+		resp = upstream::simpleRequest(oc.token_url, "POST",
+			{{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}}, form, co, 30000);
+	}
+	auto j = nlohmann::json::parse(resp.body, nullptr, false);
+	if (resp.status != 200 || !j.is_object() || !j.contains("access_token") || !j["access_token"].is_string())
+	{
+		error = "OAuth token refresh failed: " + (resp.error.empty() ? "HTTP " + std::to_string(resp.status) : resp.error);
+		Poco::Logger::get("oauth").warning("endpoint %s: %s", e.name, error);
+		return {};
+	}
+	token = j["access_token"].get<std::string>();
+	if (j.contains("refresh_token") && j["refresh_token"].is_string())
+		refresh = j["refresh_token"].get<std::string>();
+	int64_t expiresIn = j.contains("expires_in") && j["expires_in"].is_number() ? j["expires_in"].get<int64_t>() : 3600;
+	expiresAt = nowMs() + expiresIn * 1000;
+	{
+		std::lock_guard<std::mutex> lock(rt.mutex);
+		rt.accessToken = token;
+		rt.refreshToken = refresh;
+		rt.expiresAtMs = expiresAt;
+	}
+	// Save the new tokens into config.yaml (comments kept, atomic), so a restart keeps them.
+	ConfigPtr cfg = _configStore.snapshot();
+	for (size_t i = 0; i < cfg->endpoints.size(); ++i)
+		if (cfg->endpoints[i].name == e.name)
+		{
+			const std::string base = "endpoints[" + std::to_string(i) + "].oauth_config.";
+			std::string saveError;
+			if (!_configStore.patchScalars({{base + "access_token", config::yamlQuote(token)}, {base + "refresh_token", config::yamlQuote(refresh)},
+					{base + "expires_at", std::to_string(expiresAt)}},
+					saveError))
+				Poco::Logger::get("oauth").warning("endpoint %s: refreshed token not saved to config.yaml: %s", e.name, saveError);
+			break;
+		}
+	Poco::Logger::get("oauth").information("endpoint %s: access token refreshed", e.name);
+	return token;
+}
+
+void ProxyEngine::noteRateLimit(const config::Endpoint & e, upstream::EndpointRuntime & rt, const api::HeaderList & headers)
+{
+	if (e.url.find("api.anthropic.com") == std::string::npos)
+		return;
+	const std::string status = headerValue(headers, "anthropic-ratelimit-unified-status");
+	const std::string reset = headerValue(headers, "anthropic-ratelimit-unified-reset");
+	if (status.empty() && reset.empty())
+		return;
+	{
+		std::lock_guard<std::mutex> lock(rt.mutex);
+		rt.rateLimitStatus = status;
+		rt.rateLimitReset = std::atoll(reset.c_str());
+	}
+	if (e.enhanced_protection && status == "allowed_warning")
+		logTransition(e, rt.breaker.forceOpen(nowMs(), "rate limit status allowed_warning (enhanced_protection); no probe before the reset time"));
 }
 
 void ProxyEngine::startProber()
@@ -775,6 +900,8 @@ bool ProxyEngine::probe(const config::Config & cfg, const config::Endpoint & e, 
 	}
 	if (model.empty())
 		model = "claude-haiku-4-5-20251001";
+	if (e.auth_type == "oauth" && oauthToken(e, *rt, false, detail).empty())
+		return false;
 	// A minimal valid request through the real attempt path (rewrite, conversion, validation).
 	const std::string body = "{\"model\":" + json::quote(model)
 		+ ",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"Reply with the word ok.\"}]}";

@@ -67,6 +67,12 @@ private:
 		const std::string & target, const api::HeaderList & clientHeaders, const std::string & body, const anthropic::RequestInfo & info,
 		const std::vector<std::string> & tags);
 	std::shared_ptr<const upstream::RuntimeMap> syncRuntimes(const ConfigPtr & cfg);
+	/// The OAuth access token to send: refreshed first when it expires within 5 minutes, or when
+	/// `force` (after a 401/403). Empty with `error` when no usable token could be had.
+	std::string oauthToken(const config::Endpoint & e, upstream::EndpointRuntime & rt, bool force, std::string & error);
+	/// Records Anthropic's unified rate-limit headers; with enhanced_protection an
+	/// `allowed_warning` takes the endpoint out of rotation until its reset time.
+	void noteRateLimit(const config::Endpoint & e, upstream::EndpointRuntime & rt, const api::HeaderList & responseHeaders);
 	void logTransition(const config::Endpoint & e, const std::optional<upstream::CircuitBreaker::Transition> & t);
 	void proberLoop();
 

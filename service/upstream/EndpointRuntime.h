@@ -34,6 +34,7 @@ struct EndpointRuntime
 
 	/// Values learnt from traffic (health probes reuse them), and OAuth tokens refreshed at runtime.
 	std::mutex mutex;
+	std::mutex refreshMutex;   ///< serialises OAuth refreshes of this endpoint (held during network I/O)
 	std::string lastModel;
 	std::string accessToken;   ///< refreshed OAuth access token (overrides the config's)
 	std::string refreshToken;

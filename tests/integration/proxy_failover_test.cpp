@@ -601,3 +601,43 @@ TEST(ProxyErrors, NoEndpointsAndBadBodies)
 	EXPECT_EQ(bad.status, 400);
 	EXPECT_EQ(json::parse(bad.body)["error"]["type"], "invalid_request_error");
 }
+
+TEST(ProxyOAuth, RefreshesBeforeUseAndOn401AndSavesTokens)
+{
+	FakeUpstream tokens, a;
+	std::atomic<int> issued{0};
+	tokens.setHandler([&](const ReceivedRequest & req) {
+		if (req.header("content-type") != "application/json")
+			return Response::json(400, std::string(R"({"error":"json expected"})"));
+		int n = ++issued;
+		return Response::json(200, json{{"access_token", "sk-ant-oat01-fresh-" + std::to_string(n)}, {"refresh_token", "sk-ant-ort01-next-" + std::to_string(n)},
+									   {"expires_in", 3600}});
+	});
+	a.setHandler([&](const ReceivedRequest & req) {
+		if (req.header("authorization") == "Bearer sk-ant-oat01-fresh-1")
+			return Response::json(401, anthropicError("authentication_error", "revoked"));
+		return Response::sse(anthropicStream("authorised"));
+	});
+	ServiceProcess svc("# my comment stays\nserver:\n  host: 127.0.0.1\n  port: ${PORT}\nendpoints:\n  - name: oauth-ep\n    url: " + a.url()
+		+ "\n    auth_type: oauth\n    oauth_config:\n      access_token: sk-ant-oat01-old   # old token\n      refresh_token: sk-ant-ort01-old\n"
+		  "      expires_at: 0\n      token_url: "
+		+ tokens.url() + "/v1/oauth/token\n");
+	ASSERT_TRUE(svc.start()) << svc.output();
+	auto r = post(svc);
+	ASSERT_EQ(r.status, 200) << r.body << svc.output();
+	EXPECT_EQ(r.text(), "authorised");
+	// expires_at 0: refreshed before the first use; the 401 then forces one more refresh.
+	ASSERT_EQ(tokens.requestCount(), 2u);
+	EXPECT_EQ(tokens.request(0).json()["refresh_token"], "sk-ant-ort01-old");
+	EXPECT_EQ(tokens.request(1).json()["refresh_token"], "sk-ant-ort01-next-1");
+	ASSERT_EQ(a.requestCount(), 2u);
+	EXPECT_EQ(a.request(1).header("authorization"), "Bearer sk-ant-oat01-fresh-2");
+	const std::string saved = svc.dir().read("config.yaml");
+	EXPECT_NE(saved.find("\"sk-ant-oat01-fresh-2\""), std::string::npos) << saved;
+	EXPECT_NE(saved.find("\"sk-ant-ort01-next-2\""), std::string::npos) << saved;
+	EXPECT_NE(saved.find("# my comment stays"), std::string::npos) << saved;
+	EXPECT_NE(saved.find("# old token"), std::string::npos) << saved;
+	// The next request uses the saved token without another refresh.
+	EXPECT_EQ(post(svc).text(), "authorised");
+	EXPECT_EQ(tokens.requestCount(), 2u);
+}

@@ -38,3 +38,17 @@ std::string formatDiagnostics(const Diagnostics & diags, const std::string & sou
 const std::string & defaultConfigYaml();
 
 } // namespace ccc::config
+
+namespace ccc::config
+{
+
+/// Replaces scalar values in YAML text in place, keeping every comment and all other bytes:
+/// `edits` maps key paths (as in diagnostics: "endpoints[2].oauth_config.access_token") to the new
+/// value's YAML text (quote strings yourself, e.g. with yamlQuote). Fails (text untouched) when a
+/// path does not lead to an existing scalar.
+bool patchYamlScalars(std::string & text, const std::vector<std::pair<std::string, std::string>> & edits, std::string & error);
+
+/// A YAML double-quoted scalar for any UTF-8 text.
+std::string yamlQuote(const std::string & value);
+
+} // namespace ccc::config
