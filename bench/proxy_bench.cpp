@@ -496,7 +496,7 @@ void addRow(std::string what, std::string proxy, std::string direct, std::string
 
 bool benchLatency(const ClaudeCodeRequest & cc, int requests, int warmup)
 {
-	std::cout << "\n== 1. added latency, 76 KB Claude Code body, non-streaming, keep-alive ==\n";
+	std::cout << "\n== 1. added latency, " << cc.nonStreamingBody.size() << "-byte body, non-streaming, keep-alive ==\n";
 	FakeUpstream fake;
 	fake.setRecording(false);
 	fake.always(Response::json(200, anthropicMessage("Hello! How can I help you today?")));
@@ -796,7 +796,8 @@ std::string luaQuote(const std::string & s)
 
 bool benchThroughput(const ClaudeCodeRequest & cc, int seconds, int connections, int rounds)
 {
-	std::cout << "\n== 3. throughput, " << connections << " keep-alive connections, 76 KB body, JSON answer ==\n";
+	std::cout << "\n== 3. throughput, " << connections << " keep-alive connections, " << cc.nonStreamingBody.size()
+			  << "-byte body, JSON answer ==\n";
 	const std::string wrk = findProgram("wrk"), nginxBin = findProgram("nginx");
 	if (wrk.empty() || nginxBin.empty())
 	{
@@ -945,6 +946,7 @@ void printTable()
 int main(int argc, char ** argv)
 {
 	std::set<std::string> only;
+	bool smallBody = false;
 	int requests = 2000, rounds = 2, streams = 30, gapMs = 20, seconds = 10, concurrent = 512, streamSeconds = 10;
 	for (int i = 1; i < argc; ++i)
 	{
@@ -968,6 +970,8 @@ int main(int argc, char ** argv)
 			seconds = std::clamp(std::atoi(v3), 1, 120);
 		else if (const char * v7 = val("--proxy-log"))
 			g_logTypes = v7;
+		else if (const char * v8 = val("--body"))
+			smallBody = std::string(v8) == "small";
 		else if (const char * v6 = val("--rounds"))
 			rounds = std::clamp(std::atoi(v6), 1, 10);
 		else if (const char * v4 = val("--concurrent"))
@@ -978,13 +982,20 @@ int main(int argc, char ** argv)
 		{
 			std::cout << "usage: proxy_bench [--only=latency,stream,throughput,streams] [--requests=2000] [--streams=30]\n"
 						 "                   [--duration=10] [--rounds=2] [--concurrent=512] [--stream-seconds=10]\n"
-						 "                   [--proxy-log=all|success|failed]  (logging.log_request_types of the proxy)\n";
+						 "                   [--proxy-log=all|success|failed]  (logging.log_request_types of the proxy)\n"
+						 "                   [--body=claude-code|small]  (small: a 120-byte request instead of the 76 KB one)\n";
 			return a == "--help" ? 0 : 2;
 		}
 	}
 	::signal(SIGPIPE, SIG_IGN);
 	auto want = [&](const char * name) { return only.empty() || only.count(name) > 0; };
-	const ClaudeCodeRequest cc = loadClaudeCodeRequest();
+	ClaudeCodeRequest cc = loadClaudeCodeRequest();
+	if (smallBody)
+	{
+		// Separates what the body's size costs from what a request costs.
+		cc.streamingBody = R"({"model":"claude-opus-4-8","max_tokens":1024,"stream":true,"messages":[{"role":"user","content":"hi"}]})";
+		cc.nonStreamingBody = R"({"model":"claude-opus-4-8","max_tokens":1024,"stream":false,"messages":[{"role":"user","content":"hi"}]})";
+	}
 	std::cout << "proxy_bench: " << CCC_BINARY_PATH << "\n  body " << cc.nonStreamingBody.size() << " bytes, nproc "
 			  << std::thread::hardware_concurrency() << ", proxy logging.log_request_types " << g_logTypes
 			  << ", load average " << capture("cut -d' ' -f1-3 /proc/loadavg");
