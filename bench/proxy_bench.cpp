@@ -983,7 +983,7 @@ int main(int argc, char ** argv)
 			std::cout << "usage: proxy_bench [--only=latency,stream,throughput,streams] [--requests=2000] [--streams=30]\n"
 						 "                   [--duration=10] [--rounds=2] [--concurrent=512] [--stream-seconds=10]\n"
 						 "                   [--proxy-log=all|success|failed]  (logging.log_request_types of the proxy)\n"
-						 "                   [--body=claude-code|small]  (small: a 120-byte request instead of the 76 KB one)\n";
+						 "                   [--body=claude-code|small]  (small: a 104-byte request instead of the 76 KB one)\n";
 			return a == "--help" ? 0 : 2;
 		}
 	}
