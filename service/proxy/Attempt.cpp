@@ -188,8 +188,8 @@ bool Exchange::connectAndSend(std::string & error, IoStatus & st, bool allowReus
 		head += k + ": " + v + "\r\n";
 	head += "\r\n";
 	st = _conn->writeAll(head, _s.firstByteTimeoutMs, error);
-	if (st == IoStatus::Ok && !_req.body.empty())
-		st = _conn->writeAll(_req.body, _s.firstByteTimeoutMs, error);
+	if (st == IoStatus::Ok && _req.body && !_req.body->empty())
+		st = _conn->writeAll(*_req.body, _s.firstByteTimeoutMs, error);
 	return st == IoStatus::Ok;
 }
 
@@ -222,7 +222,8 @@ AttemptResult Exchange::run()
 	_rec.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 	_rec.endpoint_url = _req.url.origin() + _req.target;
 	_rec.request_headers = _req.headers;
-	captureInto(_rec.request_body, _req.body, _s.captureLimit);
+	if (_req.body)
+		captureInto(_rec.request_body, *_req.body, _s.requestCaptureLimit);
 
 	std::string error;
 	IoStatus st = IoStatus::Ok;

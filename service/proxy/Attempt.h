@@ -29,7 +29,9 @@ struct UpstreamRequest
 	std::string target; ///< path and query, e.g. /api/anthropic/v1/messages?beta=true
 	std::string method;
 	api::HeaderList headers;
-	std::string body;
+	/// Shared with the client request when nothing had to change: no copy of a 100 KB body per
+	/// endpoint tried or per open stream.
+	std::shared_ptr<const std::string> body;
 	std::string poolKey;
 	upstream::ConnectOptions connect;
 };
@@ -44,7 +46,8 @@ struct AttemptSettings
 	int cancelFd = -1;            ///< the client's socket, watched while we wait
 	std::string requestedModel;   ///< what the client asked for (reported back)
 	std::string sentModel;        ///< what went upstream (after rewrite)
-	size_t captureLimit = 1 << 20;
+	size_t captureLimit = 1 << 20;        ///< bytes of the upstream's response kept for the log
+	size_t requestCaptureLimit = 1 << 20; ///< bytes of the request kept for the log
 	/// Builds the stream adapter for an SSE response (Anthropic pass-through when null).
 	std::function<std::unique_ptr<StreamAdapter>()> makeStreamAdapter;
 	/// Converts a JSON response (identity when null).

@@ -107,6 +107,18 @@ CallKind callKind(const std::string & method, const std::string & path)
 	return CallKind::Other;
 }
 
+/// Bytes of a body worth keeping for the log under a body policy (none / truncated / full): the
+/// rest would be thrown away by the store anyway, so it is never held for the request's lifetime.
+/// Truncated keeps a margin so redaction and UTF-8-safe cutting still see whole secrets.
+size_t captureLimit(const config::LoggingConfig & l, const std::string & policy)
+{
+	if (policy == "none")
+		return 0;
+	if (policy == "truncated")
+		return static_cast<size_t>(l.truncated_body_bytes) + 4096;
+	return static_cast<size_t>(l.max_body_bytes);
+}
+
 std::string joinTags(const std::vector<std::string> & tags)
 {
 	std::string s;
@@ -213,7 +225,7 @@ struct ClientRequest
 	std::string target; ///< path + query as received
 	std::string query;
 	api::HeaderList headers;
-	std::string body;
+	std::shared_ptr<std::string> body = std::make_shared<std::string>();
 	anthropic::RequestInfo info;
 	CallKind kind = CallKind::Other;
 };
@@ -236,7 +248,7 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 	api::RequestRecord rec;
 	rec.request_id = newRequestId();
 	rec.started_at_ms = nowMs();
-	ClientWriter client(&response, rec.request_id, static_cast<size_t>(cfg->logging.max_body_bytes));
+	ClientWriter client(&response, rec.request_id, captureLimit(cfg->logging, cfg->logging.log_response_body));
 
 	ClientRequest cr;
 	cr.method = request.getMethod();
@@ -297,12 +309,17 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 	try
 	{
 		std::istream & in = request.stream();
-		char buf[65536];
+		std::string & body = *cr.body;
+		if (request.hasContentLength())
+			body.reserve(static_cast<size_t>(request.getContentLength64()));
+		// Read straight into the body string: no intermediate buffer per request.
 		while (in)
 		{
-			in.read(buf, sizeof buf);
-			cr.body.append(buf, static_cast<size_t>(in.gcount()));
-			if (static_cast<int64_t>(cr.body.size()) > maxBody)
+			const size_t old = body.size();
+			body.resize(old + 65536);
+			in.read(&body[old], 65536);
+			body.resize(old + static_cast<size_t>(in.gcount()));
+			if (static_cast<int64_t>(body.size()) > maxBody)
 			{
 				client.sendError(413, "request_too_large", "the request body exceeds server.max_request_body (" + std::to_string(maxBody) + " bytes)");
 				finish(api::Outcome::Rejected, "request body too large");
@@ -315,13 +332,15 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 		finish(api::Outcome::ClientCancelled, "reading the request body failed: " + e.displayText());
 		return;
 	}
-	rec.client_request_body.totalSize = static_cast<int64_t>(cr.body.size());
-	rec.client_request_body.bytes = cr.body.substr(0, static_cast<size_t>(cfg->logging.max_body_bytes));
+	const size_t requestCapture = captureLimit(cfg->logging, cfg->logging.log_request_body);
+	const size_t responseCapture = captureLimit(cfg->logging, cfg->logging.log_response_body);
+	rec.client_request_body.totalSize = static_cast<int64_t>(cr.body->size());
+	rec.client_request_body.bytes = cr.body->substr(0, requestCapture);
 
 	cr.kind = callKind(cr.method, cr.path);
 	if (cr.kind != CallKind::Other)
 	{
-		cr.info = anthropic::inspectRequest(cr.body);
+		cr.info = anthropic::inspectRequest(*cr.body);
 		if (!cr.info.isJsonObject)
 		{
 			client.sendError(400, "invalid_request_error", "the request body is not a valid JSON object");
@@ -347,7 +366,7 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 		view.query = cr.query;
 		for (const auto & [k, v] : cr.headers)
 			view.headers.emplace_back(Poco::toLower(k), v);
-		view.body = cr.body;
+		view.body = *cr.body;
 		tags = _tagger(cfg, view);
 	}
 	rec.tags = tags;
@@ -490,7 +509,8 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 			return;
 		}
 		prep.settings.cancelFd = cancelFd;
-		prep.settings.captureLimit = static_cast<size_t>(cfg->logging.max_body_bytes);
+		prep.settings.captureLimit = responseCapture;
+		prep.settings.requestCaptureLimit = requestCapture;
 
 		bool endpointFailed = false;
 		bool countsAgainst = false;
@@ -574,7 +594,8 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 				{
 					prep = prepare(*cfg, e, cr.kind, cr.method, cr.target, cr.headers, cr.body, cr.info, tags);
 					prep.settings.cancelFd = cancelFd;
-					prep.settings.captureLimit = static_cast<size_t>(cfg->logging.max_body_bytes);
+					prep.settings.captureLimit = responseCapture;
+		prep.settings.requestCaptureLimit = requestCapture;
 					--attempt;
 					continue;
 				}
@@ -625,7 +646,8 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 }
 
 ProxyEngine::Prepared ProxyEngine::prepare(const config::Config & cfg, const config::Endpoint & e, CallKind kind, const std::string & method,
-	const std::string & target, const api::HeaderList & clientHeaders, const std::string & body, const anthropic::RequestInfo & info,
+	const std::string & target, const api::HeaderList & clientHeaders, const std::shared_ptr<const std::string> & bodyPtr,
+	const anthropic::RequestInfo & info,
 	const std::vector<std::string> &)
 {
 	Prepared p;
@@ -651,8 +673,10 @@ ProxyEngine::Prepared ProxyEngine::prepare(const config::Config & cfg, const con
 	u.connect.proxy = e.proxy;
 	u.poolKey = u.url.origin() + (e.proxy ? "|" + e.proxy->type + "://" + e.proxy->address : "") + (e.tls_verify ? "" : "|insecure");
 
-	// Body: byte for byte unless a rewrite or an override must change a field.
-	std::string outBody = body;
+	// Body: byte for byte (the client's own buffer, shared) unless a rewrite or an override must
+	// change a field.
+	const std::string & body = *bodyPtr;
+	std::shared_ptr<const std::string> outBody = bodyPtr;
 	if (kind != CallKind::Other)
 	{
 		json::TopLevelEditor editor;
@@ -674,7 +698,7 @@ ProxyEngine::Prepared ProxyEngine::prepare(const config::Config & cfg, const con
 		{
 			std::string edited;
 			if (editor.apply(body, edited))
-				outBody = std::move(edited);
+				outBody = std::make_shared<const std::string>(std::move(edited));
 		}
 		if (openai)
 		{
@@ -696,7 +720,7 @@ ProxyEngine::Prepared ProxyEngine::prepare(const config::Config & cfg, const con
 				p.localBody = op.localBody;
 				return p;
 			}
-			outBody = std::move(op.body);
+			outBody = std::make_shared<const std::string>(std::move(op.body));
 			s.makeStreamAdapter = op.makeStreamAdapter;
 			s.makeBodyAdapter = op.makeBodyAdapter;
 			s.convertsResponse = true;
@@ -765,8 +789,8 @@ ProxyEngine::Prepared ProxyEngine::prepare(const config::Config & cfg, const con
 		else
 			setHeader(u.headers, k, v);
 	}
-	if (!outBody.empty() || method == "POST" || method == "PUT" || method == "PATCH")
-		u.headers.emplace_back("Content-Length", std::to_string(outBody.size()));
+	if (!outBody->empty() || method == "POST" || method == "PUT" || method == "PATCH")
+		u.headers.emplace_back("Content-Length", std::to_string(outBody->size()));
 	u.body = std::move(outBody);
 	p.ok = true;
 	return p;
@@ -908,7 +932,7 @@ bool ProxyEngine::probe(const config::Config & cfg, const config::Endpoint & e, 
 	api::HeaderList headers = {{"anthropic-version", "2023-06-01"}, {"content-type", "application/json"},
 		{"user-agent", "claude-code-companion-health-probe"}};
 	anthropic::RequestInfo info = anthropic::inspectRequest(body);
-	Prepared prep = prepare(cfg, e, CallKind::Messages, "POST", "/v1/messages", headers, body, info, {});
+	Prepared prep = prepare(cfg, e, CallKind::Messages, "POST", "/v1/messages", headers, std::make_shared<const std::string>(body), info, {});
 	if (!prep.ok)
 	{
 		detail = prep.skipReason.empty() ? prep.error : prep.skipReason;

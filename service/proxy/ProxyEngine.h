@@ -64,7 +64,7 @@ public:
 private:
 	struct Prepared;
 	Prepared prepare(const config::Config & cfg, const config::Endpoint & e, CallKind kind, const std::string & method,
-		const std::string & target, const api::HeaderList & clientHeaders, const std::string & body, const anthropic::RequestInfo & info,
+		const std::string & target, const api::HeaderList & clientHeaders, const std::shared_ptr<const std::string> & body, const anthropic::RequestInfo & info,
 		const std::vector<std::string> & tags);
 	std::shared_ptr<const upstream::RuntimeMap> syncRuntimes(const ConfigPtr & cfg);
 	/// The OAuth access token to send: refreshed first when it expires within 5 minutes, or when
