@@ -25,12 +25,7 @@ public:
 		nlohmann::ordered_json body;
 		body["path"] = _ctx.configStore->path();
 		body["config"] = config::configToJson(*cfg, /*maskSecrets=*/true);
-		const std::string text = body.dump();
-		response.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
-		response.setContentType("application/json; charset=utf-8");
-		response.set("Cache-Control", "no-store");
-		response.setContentLength(static_cast<std::streamsize>(text.size()));
-		response.send() << text;
+		http::sendJson(response, Poco::Net::HTTPResponse::HTTP_OK, body);
 	}
 
 private:
@@ -76,13 +71,7 @@ public:
 			}
 			list.push_back(std::move(j));
 		}
-		nlohmann::ordered_json body = {{"endpoints", list}};
-		const std::string text = body.dump();
-		response.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
-		response.setContentType("application/json; charset=utf-8");
-		response.set("Cache-Control", "no-store");
-		response.setContentLength(static_cast<std::streamsize>(text.size()));
-		response.send() << text;
+		http::sendJson(response, Poco::Net::HTTPResponse::HTTP_OK, nlohmann::ordered_json{{"endpoints", list}});
 	}
 
 private:

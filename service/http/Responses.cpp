@@ -3,14 +3,26 @@
 namespace ccc::http
 {
 
-void sendJson(Poco::Net::HTTPServerResponse & response, Poco::Net::HTTPResponse::HTTPStatus status, const nlohmann::json & body)
+namespace
 {
-	const std::string text = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+void sendJsonText(Poco::Net::HTTPServerResponse & response, Poco::Net::HTTPResponse::HTTPStatus status, const std::string & text)
+{
 	response.setStatus(status);
 	response.setContentType("application/json; charset=utf-8");
 	response.setContentLength(static_cast<std::streamsize>(text.size()));
 	response.set("Cache-Control", "no-store");
 	response.send() << text;
+}
+} // namespace
+
+void sendJson(Poco::Net::HTTPServerResponse & response, Poco::Net::HTTPResponse::HTTPStatus status, const nlohmann::json & body)
+{
+	sendJsonText(response, status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void sendJson(Poco::Net::HTTPServerResponse & response, Poco::Net::HTTPResponse::HTTPStatus status, const nlohmann::ordered_json & body)
+{
+	sendJsonText(response, status, body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 std::string anthropicErrorBody(const std::string & type, const std::string & message)
