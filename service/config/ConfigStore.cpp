@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <Poco/Exception.h>
@@ -20,8 +21,46 @@ ConfigStore::ConfigStore(std::string path) : _path(std::move(path))
 {
 }
 
+namespace
+{
+bool statFile(const std::string & path, int64_t & mtimeNs, int64_t & size, uint64_t & inode)
+{
+	struct stat st{};
+	if (::stat(path.c_str(), &st) != 0)
+		return false;
+	mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+	size = static_cast<int64_t>(st.st_size);
+	inode = static_cast<uint64_t>(st.st_ino);
+	return true;
+}
+} // namespace
+
+void ConfigStore::rememberFileState()
+{
+	statFile(_path, _loadedState.mtimeNs, _loadedState.size, _loadedState.inode);
+}
+
+void ConfigStore::publishLoaded(config::Config && cfg)
+{
+	if (_portOverride > 0)
+		cfg.server.port = _portOverride;
+	publish(std::make_shared<const config::Config>(std::move(cfg)));
+}
+
+bool ConfigStore::reloadIfChanged(config::Diagnostics & diags)
+{
+	FileState now;
+	if (!statFile(_path, now.mtimeNs, now.size, now.inode) || now == _loadedState)
+		return false;
+	ConfigPtr before = snapshot();
+	diags = load();
+	return snapshot() != before;
+}
+
 config::Diagnostics ConfigStore::load()
 {
+	std::lock_guard<std::mutex> lock(_writeMutex);
+	rememberFileState();
 	std::ifstream in(_path, std::ios::binary);
 	if (!in)
 		return {{config::Severity::Error, "", "cannot read " + _path + ": " + std::strerror(errno)}};
@@ -29,7 +68,16 @@ config::Diagnostics ConfigStore::load()
 	buf << in.rdbuf();
 	config::YamlLoadResult r = config::loadConfigYaml(buf.str());
 	if (!config::hasErrors(r.diagnostics))
-		publish(std::make_shared<const config::Config>(std::move(r.config)));
+	{
+		// A running service keeps listening where it started: host and port need a restart.
+		ConfigPtr current = snapshot();
+		if (current)
+		{
+			r.config.server.host = current->server.host;
+			r.config.server.port = current->server.port;
+		}
+		publishLoaded(std::move(r.config));
+	}
 	return r.diagnostics;
 }
 
@@ -62,14 +110,14 @@ bool ConfigStore::patchScalars(const std::vector<std::pair<std::string, std::str
 		error = e.displayText();
 		return false;
 	}
-	// Keep run-time-only adjustments of the running snapshot (the --port override).
+	rememberFileState();
 	ConfigPtr current = snapshot();
 	if (current)
 	{
 		r.config.server.port = current->server.port;
 		r.config.server.host = current->server.host;
 	}
-	publish(std::make_shared<const config::Config>(std::move(r.config)));
+	publishLoaded(std::move(r.config));
 	return true;
 }
 

@@ -28,6 +28,14 @@ public:
 	/// is an Error here; the application writes the default first (writeDefaultIfMissing).
 	config::Diagnostics load();
 
+	/// A port given on the command line; applied to every snapshot loaded from the file.
+	void setPortOverride(int port) { _portOverride = port; }
+
+	/// Reloads the file if it changed on disk since the last load (mtime, size or inode). An
+	/// invalid edit is refused: the running snapshot stays and the findings are returned.
+	/// Returns true when a new snapshot was published.
+	bool reloadIfChanged(config::Diagnostics & diags);
+
 	/// Writes the commented default config when no file exists. Returns true if it wrote one.
 	bool writeDefaultIfMissing();
 
@@ -47,8 +55,20 @@ public:
 	static void atomicWrite(const std::string & path, const std::string & content, bool keepBackup);
 
 private:
+	/// Publishes a freshly loaded config with the run-time overrides applied.
+	void publishLoaded(config::Config && cfg);
+	void rememberFileState();
+
 	std::string _path;
 	std::shared_ptr<const config::Config> _current;
+	int _portOverride = 0;
+	struct FileState
+	{
+		int64_t mtimeNs = 0;
+		int64_t size = -1;
+		uint64_t inode = 0;
+		bool operator==(const FileState & o) const { return mtimeNs == o.mtimeNs && size == o.size && inode == o.inode; }
+	} _loadedState;
 	std::mutex _writeMutex;
 };
 

@@ -1,6 +1,8 @@
 #include "core/Service.h"
 
+#include <condition_variable>
 #include <iostream>
+#include <thread>
 
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
@@ -38,6 +40,10 @@ struct Service::Impl
 	std::unique_ptr<admin::StaticAssets> assets;
 	std::unique_ptr<Poco::ThreadPool> pool;
 	std::unique_ptr<Poco::Net::HTTPServer> server;
+	std::thread watcher;
+	std::mutex watcherMutex;
+	std::condition_variable watcherWake;
+	bool watcherStop = false;
 	std::unique_ptr<store::RequestLogger> logger;
 	std::unique_ptr<proxy::RequestSink> storeSink;
 	std::unique_ptr<proxy::ConsoleRequestSink> consoleSink;
@@ -178,6 +184,7 @@ int Service::start(std::ostream & err)
 		err << "cannot write a default configuration to " << _options.configPath << ": " << e.displayText() << std::endl;
 		return Poco::Util::Application::EXIT_CANTCREAT;
 	}
+	_configStore->setPortOverride(_options.portOverride);
 	config::Diagnostics diags = _configStore->load();
 	err << config::formatDiagnostics(diags, _options.configPath);
 	if (config::hasErrors(diags))
@@ -186,13 +193,6 @@ int Service::start(std::ostream & err)
 		return Poco::Util::Application::EXIT_CONFIG;
 	}
 	ConfigPtr cfg = _configStore->snapshot();
-	if (_options.portOverride > 0)
-	{
-		auto copy = std::make_shared<config::Config>(*cfg);
-		copy->server.port = _options.portOverride;
-		_configStore->publish(copy);
-		cfg = copy;
-	}
 	setUpLogging(cfg->logging.level);
 	Poco::Logger & log = Poco::Logger::get("service");
 
@@ -289,6 +289,24 @@ int Service::start(std::ostream & err)
 	log.information("Claude Code Companion %s listening: proxy %s/v1  admin %s/admin/  config %s", _ctx.version, base, base,
 		_options.configPath);
 	_impl->engine->startProber();
+	// Hand edits of config.yaml apply live; an invalid edit is logged and the running config stays.
+	_impl->watcherStop = false;
+	_impl->watcher = std::thread([this] {
+		Poco::Logger & clog = Poco::Logger::get("config");
+		std::unique_lock<std::mutex> lock(_impl->watcherMutex);
+		while (!_impl->watcherWake.wait_for(lock, std::chrono::seconds(1), [this] { return _impl->watcherStop; }))
+		{
+			config::Diagnostics found;
+			bool published = _configStore->reloadIfChanged(found);
+			if (found.empty() && !published)
+				continue;
+			const std::string text = config::formatDiagnostics(found, _options.configPath);
+			if (config::hasErrors(found))
+				clog.error("config.yaml changed but is invalid; the running configuration stays:\n%s", text);
+			else if (published)
+				clog.information("config.yaml changed: reloaded%s", text.empty() ? std::string() : "\n" + text);
+		}
+	});
 	if (!Poco::File(_ctx.adminAssetsDir + "/index.html").exists())
 		log.warning("admin UI files not found in %s (build with `make build`); /admin/ will answer 404", _ctx.adminAssetsDir);
 	return 0;
@@ -296,6 +314,15 @@ int Service::start(std::ostream & err)
 
 void Service::stop()
 {
+	if (_impl && _impl->watcher.joinable())
+	{
+		{
+			std::lock_guard<std::mutex> lock(_impl->watcherMutex);
+			_impl->watcherStop = true;
+		}
+		_impl->watcherWake.notify_all();
+		_impl->watcher.join();
+	}
 	if (_impl && _impl->engine)
 		_impl->engine->stopProber();
 	if (_impl && _impl->server)

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -105,4 +106,34 @@ TEST(TagRouting, NoEndpointForTagsSaysWhich)
 	EXPECT_NE(msg.find("[opus]"), std::string::npos) << msg;
 	EXPECT_NE(msg.find("t [other]"), std::string::npos) << msg;
 	EXPECT_EQ(tagged.requestCount(), 0u);
+}
+
+TEST(TagRouting, HandEditsOfTaggersApplyWithoutRestart)
+{
+	FakeUpstream a, b;
+	a.always(Response::sse(anthropicStream("A")));
+	b.always(Response::sse(anthropicStream("B")));
+	const std::string base = "server:\n  host: 127.0.0.1\n  port: ${PORT}\nendpoints:\n" + endpoint("a", a.url(), "") + endpoint("b", b.url(), "opus");
+	ServiceProcess svc(base);
+	ASSERT_TRUE(svc.start()) << svc.output();
+	const std::string req = R"({"model":"claude-opus-4-8","max_tokens":10,"stream":true,"messages":[{"role":"user","content":"hi"}]})";
+	auto send = [&] { return streamRequest(svc.port(), "POST", "/v1/messages", req, {{"content-type", "application/json"}}).text(); };
+	EXPECT_EQ(send(), "A");
+	// Add a tagger by hand: the next request is routed by it, no restart.
+	std::string edited = svc.dir().read("config.yaml")
+		+ "tagging:\n  taggers:\n    - {name: opus, type: builtin, builtin_type: model, tag: opus, config: {expected_value: '*opus*'}}\n";
+	svc.dir().write("config.yaml", edited);
+	bool routed = false;
+	for (int i = 0; i < 50 && !routed; ++i)
+	{
+		std::this_thread::sleep_for(std::chrono::milliseconds(100));
+		routed = send() == "B";
+	}
+	EXPECT_TRUE(routed) << svc.output();
+	// An invalid hand edit is refused with a logged error; the running config stays.
+	svc.dir().write("config.yaml", edited + "  pipeline_timeout: forever\n");
+	std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+	EXPECT_EQ(send(), "B");
+	EXPECT_TRUE(svc.running());
+	EXPECT_NE(svc.output().find("is invalid; the running configuration stays"), std::string::npos) << svc.output();
 }
