@@ -41,8 +41,10 @@ run: build
 test: deps-test build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(CTEST_JOBS) --timeout 900
 
+# The sanitizers check native code; the wasm build and its browser/node tests already ran in
+# `make test`, so they are left out here.
 $(ASAN_DIR)/build.ninja:
-	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCCC_SANITIZE=address,undefined -DCCC_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCCC_SANITIZE=address,undefined -DCCC_BUILD_BENCH=OFF -DCCC_BUILD_WASM=OFF $(CMAKE_FLAGS)
 
 sanitize-test: deps-test $(ASAN_DIR)/build.ninja
 	cmake --build $(ASAN_DIR) -j $(JOBS)
