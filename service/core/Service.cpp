@@ -340,6 +340,8 @@ void Service::stop()
 	{
 		_impl->sink->setSecond(nullptr);
 		_impl->logger->stop();
+		_impl->storeSink.reset();
+		_impl->logger.reset();
 	}
 }
 

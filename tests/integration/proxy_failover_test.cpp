@@ -409,8 +409,10 @@ TEST(ProxyStreaming, EventsAreForwardedAsTheyArrive)
 	for (size_t i = 3; i < times.size(); ++i)
 	{
 		auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(times[i] - times[i - 1]).count();
-		EXPECT_GE(gap, 170) << "event " << i;
-		EXPECT_LE(gap, 260) << "event " << i;
+		// Batching would make the gaps ~0 (events arriving together); the upper bound only allows
+		// for a loaded CI machine (the benchmark measures the added delay precisely).
+		EXPECT_GE(gap, 150) << "event " << i;
+		EXPECT_LE(gap, 450) << "event " << i;
 		++spaced;
 	}
 	EXPECT_GE(spaced, 4);
