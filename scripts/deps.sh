@@ -11,8 +11,10 @@ profile=${1:-build}
 build_pkgs=(cmake ninja-build g++ pkg-config git ca-certificates
 	libpoco-dev libyaml-cpp-dev nlohmann-json3-dev liblua5.4-dev
 	zlib1g-dev libbrotli-dev libzstd-dev libssl-dev libsqlite3-dev libpq-dev
-	emscripten)
-test_pkgs=(libgtest-dev libgmock-dev googletest libbenchmark-dev
+	emscripten
+	# the default build also configures the test targets (GoogleTest, from Debian's source too)
+	libgtest-dev libgmock-dev googletest)
+test_pkgs=(libbenchmark-dev
 	chromium clang libclang-rt-14-dev curl procps postgresql)
 bench_pkgs=(nginx wrk)
 case "$profile" in
