@@ -35,6 +35,8 @@
 //   midError             200 SSE: message_start then event: error (overloaded)
 //   zeroUsage | malformedData | noMessageStop   {"text":"..."}: broken Anthropic streams
 //   openaiStream | openaiMessage                {"text":"..."}: OpenAI chat completions
+//   openai               {"text":"..."}: an OpenAI stream when the request has "stream": true, else a completion
+//   openaiToolCall       {"tool":"Bash","input":{...}}: one OpenAI tool call (stream or completion)
 // Modifiers on any response: "status", "headers": {name: value}, "retryAfter", "slowFirstByteMs",
 // "delayMs" (between events), "pause": {"after": n, "ms": m}, "cut": {"after": n, "how": "reset"|
 // "close"}, "encoding": "gzip"|"deflate"|"br"|"zstd", "framing": "chunked"|"length"|"close",
@@ -205,6 +207,16 @@ Response build(const json & spec, const ReceivedRequest & req)
 		r = Response::sse(anthropicStreamMalformedData(text, model));
 	else if (kind == "noMessageStop")
 		r = Response::sse(anthropicStreamWithoutMessageStop(text, model));
+	else if (kind == "openai")
+		r = streaming ? Response::sse(openaiChatStream(text, str(spec, "model", "gpt-4o")))
+		              : Response::json(200, openaiChatCompletion(text, str(spec, "model", "gpt-4o")));
+	else if (kind == "openaiToolCall")
+	{
+		std::string args = spec.value("input", json::object()).dump();
+		std::string tool = str(spec, "tool", "Bash");
+		r = streaming ? Response::sse(openaiToolCallStream(tool, args, str(spec, "model", "gpt-4o")))
+		              : Response::json(200, openaiToolCallCompletion(tool, args, str(spec, "model", "gpt-4o")));
+	}
 	else if (kind == "openaiStream")
 		r = Response::sse(openaiChatStream(text, str(spec, "model", "gpt-4o")));
 	else if (kind == "openaiMessage")

@@ -266,7 +266,7 @@ export async function startProxyWithFakes(servers, { extraYaml = '' } = {}) {
 	const fakes = new FakeUpstreams({ servers });
 	await fakes.start();
 	const proxy = new ProxyProcess({
-		endpoints: servers.map((s, i) => ({ name: s.name, url: fakes.url(s.name), priority: i + 1 })),
+		endpoints: servers.map((s, i) => ({ name: s.name, url: fakes.url(s.name), priority: i + 1, ...(s.endpoint ?? {}) })),
 		extraYaml,
 	});
 	try {
