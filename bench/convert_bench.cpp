@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "bench_data.h"
 #include "ccc/openai/convert.h"
 
 namespace
@@ -29,15 +28,9 @@ Stats stats(std::vector<double> v)
 int main(int argc, char ** argv)
 {
 	const std::string dataDir = argc > 1 ? argv[1] : "tests/data";
-	std::ifstream in(dataDir + "/claude-code/messages-request.json", std::ios::binary);
-	if (!in)
-	{
-		std::fprintf(stderr, "cannot read %s/claude-code/messages-request.json\n", dataDir.c_str());
+	const std::string body = ccc::bench::readClaudeCodeRequest(dataDir);
+	if (body.empty())
 		return 1;
-	}
-	std::stringstream ss;
-	ss << in.rdbuf();
-	const std::string body = ss.str();
 
 	ccc::openai::RequestOptions opts;
 	opts.model = "gpt-test";

@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "bench_data.h"
 #include "ccc/config/yaml_config.h"
 #include "tagging/TaggingEngine.h"
 
@@ -49,15 +48,9 @@ tagging:
 int main(int argc, char ** argv)
 {
 	const std::string dataDir = argc > 1 ? argv[1] : "tests/data";
-	std::ifstream in(dataDir + "/claude-code/messages-request.json", std::ios::binary);
-	if (!in)
-	{
-		std::fprintf(stderr, "cannot read %s/claude-code/messages-request.json\n", dataDir.c_str());
+	const std::string body = ccc::bench::readClaudeCodeRequest(dataDir);
+	if (body.empty())
 		return 1;
-	}
-	std::stringstream ss;
-	ss << in.rdbuf();
-	const std::string body = ss.str();
 	auto loaded = ccc::config::loadConfigYaml(kConfig);
 	if (ccc::config::hasErrors(loaded.diagnostics))
 	{

@@ -487,7 +487,16 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 				continue;
 			}
 		}
-		Prepared prep = prepare(*cfg, e, cr.kind, cr.method, cr.target, cr.headers, cr.body, cr.info, tags);
+		// The request as this endpoint gets it, with the per-request attempt settings; redone only
+		// after an OAuth refresh (the token is part of the headers).
+		auto prepareHere = [&] {
+			Prepared p = prepare(*cfg, e, cr.kind, cr.method, cr.target, cr.headers, cr.body, cr.info, tags);
+			p.settings.cancelFd = cancelFd;
+			p.settings.captureLimit = responseCapture;
+			p.settings.requestCaptureLimit = requestCapture;
+			return p;
+		};
+		Prepared prep = prepareHere();
 		if (!prep.skipReason.empty())
 		{
 			failures.push_back(e.name + ": " + prep.skipReason);
@@ -508,9 +517,6 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 			finish(api::Outcome::Success, "");
 			return;
 		}
-		prep.settings.cancelFd = cancelFd;
-		prep.settings.captureLimit = responseCapture;
-		prep.settings.requestCaptureLimit = requestCapture;
 
 		bool endpointFailed = false;
 		bool countsAgainst = false;
@@ -592,10 +598,7 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 				std::string oauthError;
 				if (!oauthToken(e, rt, true, oauthError).empty())
 				{
-					prep = prepare(*cfg, e, cr.kind, cr.method, cr.target, cr.headers, cr.body, cr.info, tags);
-					prep.settings.cancelFd = cancelFd;
-					prep.settings.captureLimit = responseCapture;
-		prep.settings.requestCaptureLimit = requestCapture;
+					prep = prepareHere();
 					--attempt;
 					continue;
 				}

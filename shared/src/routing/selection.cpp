@@ -59,7 +59,6 @@ std::string describeNoCandidates(const std::vector<config::Endpoint> & endpoints
 	const SelectionPolicy & policy)
 {
 	size_t enabled = 0, enabledUntagged = 0;
-	std::string tagged;
 	for (const auto & e : endpoints)
 	{
 		if (!e.enabled)
@@ -67,8 +66,6 @@ std::string describeNoCandidates(const std::vector<config::Endpoint> & endpoints
 		++enabled;
 		if (e.tags.empty())
 			++enabledUntagged;
-		else if (!requestTags.empty() && hasAll(e.tags, requestTags))
-			tagged += (tagged.empty() ? "" : ", ") + e.name;
 	}
 	if (endpoints.empty())
 		return "no endpoints are configured; add one in config.yaml or the admin";
