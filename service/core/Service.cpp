@@ -47,7 +47,7 @@ struct Service::Impl
 	std::unique_ptr<store::RequestLogger> logger;
 	std::unique_ptr<proxy::RequestSink> storeSink;
 	std::unique_ptr<proxy::ConsoleRequestSink> consoleSink;
-	std::unique_ptr<proxy::TeeRequestSink> sink;
+	std::unique_ptr<proxy::FanOutRequestSink> sink;
 	std::unique_ptr<proxy::ProxyEngine> engine;
 	std::unique_ptr<proxy::ProxyRoutes> proxy;
 };
@@ -203,7 +203,8 @@ int Service::start(std::ostream & err)
 	Poco::Net::initializeSSL();
 	_impl->consoleSink = std::make_unique<proxy::ConsoleRequestSink>();
 	_impl->consoleSink->setFilter(cfg->logging.log_request_types);
-	_impl->sink = std::make_unique<proxy::TeeRequestSink>(*_impl->consoleSink, nullptr);
+	_impl->sink = std::make_unique<proxy::FanOutRequestSink>();
+	_impl->sink->add(_impl->consoleSink.get());
 	// The request log store: every client request and attempt, written off the request path.
 	try
 	{
@@ -214,7 +215,8 @@ int Service::start(std::ostream & err)
 		_impl->logger = std::make_unique<store::RequestLogger>(logging);
 		_impl->logger->setSecrets(store::collectSecrets(*cfg));
 		_impl->storeSink = std::make_unique<StoreSink>(*_impl->logger);
-		_impl->sink->setSecond(_impl->storeSink.get());
+		_impl->sink->add(_impl->storeSink.get());
+		_ctx.logger = _impl->logger.get();
 	}
 	catch (const std::exception & e)
 	{
@@ -234,6 +236,7 @@ int Service::start(std::ostream & err)
 	}
 	_impl->proxy = std::make_unique<proxy::ProxyRoutes>(*_impl->engine);
 	_ctx.engine = _impl->engine.get();
+	_ctx.sinks = _impl->sink.get();
 
 	auto router = Poco::makeShared<http::Router>();
 	const ServiceContext & ctx = _ctx;
@@ -338,7 +341,8 @@ void Service::stop()
 	// After the last request finished: flush what is queued for the store.
 	if (_impl && _impl->logger)
 	{
-		_impl->sink->setSecond(nullptr);
+		_impl->sink->remove(_impl->storeSink.get());
+		_ctx.logger = nullptr;
 		_impl->logger->stop();
 		_impl->storeSink.reset();
 		_impl->logger.reset();

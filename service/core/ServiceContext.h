@@ -10,6 +10,11 @@ namespace ccc
 namespace proxy
 {
 class ProxyEngine;
+class FanOutRequestSink;
+}
+namespace store
+{
+class RequestLogger;
 }
 
 /// What request handlers may see of the running service (ClickHouse's IServer idea): handlers
@@ -19,6 +24,8 @@ struct ServiceContext
 	ConfigStore * configStore = nullptr;
 	std::string version;
 	proxy::ProxyEngine * engine = nullptr; ///< null until started
+	proxy::FanOutRequestSink * sinks = nullptr; ///< attach observers of finished requests (metrics, live events)
+	store::RequestLogger * logger = nullptr; ///< the request log store; null when it could not be opened
 	std::string adminAssetsDir; ///< directory with index.html, admin.js, admin.wasm
 	std::chrono::steady_clock::time_point startedAt = std::chrono::steady_clock::now();
 };

@@ -1,5 +1,7 @@
 #include "proxy/RequestSink.h"
 
+#include <algorithm>
+
 #include <Poco/Logger.h>
 
 namespace ccc::proxy
@@ -32,6 +34,36 @@ void ConsoleRequestSink::submit(api::RequestRecord && r)
 		log.warning(line);
 	else
 		log.information(line);
+}
+
+void FanOutRequestSink::add(RequestSink * sink)
+{
+	std::lock_guard<std::mutex> lock(_changeMutex);
+	auto next = std::make_shared<List>(*std::atomic_load(&_sinks));
+	next->push_back(sink);
+	std::atomic_store(&_sinks, std::shared_ptr<const List>(std::move(next)));
+}
+
+void FanOutRequestSink::remove(RequestSink * sink)
+{
+	std::lock_guard<std::mutex> lock(_changeMutex);
+	auto next = std::make_shared<List>(*std::atomic_load(&_sinks));
+	next->erase(std::remove(next->begin(), next->end(), sink), next->end());
+	std::atomic_store(&_sinks, std::shared_ptr<const List>(std::move(next)));
+}
+
+void FanOutRequestSink::submit(api::RequestRecord && record)
+{
+	auto sinks = std::atomic_load(&_sinks);
+	if (sinks->empty())
+		return;
+	// Copies for all but the last sink, which takes the record itself.
+	for (size_t i = 0; i + 1 < sinks->size(); ++i)
+	{
+		api::RequestRecord copy = record;
+		(*sinks)[i]->submit(std::move(copy));
+	}
+	sinks->back()->submit(std::move(record));
 }
 
 } // namespace ccc::proxy

@@ -1,4 +1,8 @@
 #pragma once
+#include <memory>
+#include <mutex>
+#include <vector>
+
 #include "ccc/api/log_types.h"
 
 namespace ccc::proxy
@@ -26,27 +30,20 @@ private:
 	std::string _types = "all";
 };
 
-/// Fans a record out to several sinks (console + store).
-class TeeRequestSink : public RequestSink
+/// Fans a record out to every attached sink (console, store, metrics, the admin's live event
+/// stream). Sinks are attached while the service starts and detached while it stops; the list is
+/// an atomically swapped snapshot so request threads never take a lock to submit.
+class FanOutRequestSink : public RequestSink
 {
 public:
-	TeeRequestSink(RequestSink & first, RequestSink * second) : _first(first), _second(second) { }
-	void setSecond(RequestSink * second) { _second = second; }
-	void submit(api::RequestRecord && record) override
-	{
-		if (_second)
-		{
-			api::RequestRecord copy = record;
-			_first.submit(std::move(copy));
-			_second->submit(std::move(record));
-		}
-		else
-			_first.submit(std::move(record));
-	}
+	void add(RequestSink * sink);
+	void remove(RequestSink * sink);
+	void submit(api::RequestRecord && record) override;
 
 private:
-	RequestSink & _first;
-	RequestSink * _second;
+	using List = std::vector<RequestSink *>;
+	std::shared_ptr<const List> _sinks = std::make_shared<const List>();
+	std::mutex _changeMutex;
 };
 
 } // namespace ccc::proxy
