@@ -358,6 +358,41 @@ void checkTagger(Checker & ck, const Tagger & t, const std::string & p)
 			if (v.empty() || end == v.c_str() || *end != '\0' || d <= 0)
 				ck.error(p + ".config.min_tokens", "is required for builtin_type context-size: a token count > 0");
 		}
+		else if (b == "subagent")
+		{
+			// model_patterns: a list of globs (or one glob as a string).
+			auto it = t.config.find("model_patterns");
+			if (it != t.config.end() && !it->is_null())
+			{
+				if (it->is_string())
+					pattern("model_patterns");
+				else if (!it->is_array())
+					ck.error(p + ".config.model_patterns", "must be a list of model patterns, e.g. [\"*haiku*\"]");
+				else
+					for (size_t i = 0; i < it->size(); ++i)
+					{
+						const auto & m = (*it)[i];
+						const std::string kp = p + ".config.model_patterns[" + std::to_string(i) + "]";
+						if (!m.is_string() || m.get_ref<const std::string &>().empty())
+							ck.error(kp, "must be a non-empty pattern string");
+						else if (std::string err = routing::globError(m.get<std::string>()); !err.empty())
+							ck.error(kp, "is not a valid pattern: " + err);
+					}
+			}
+		}
+		else if (b == "has-tools")
+			pattern("tool_name");
+		else if (b == "has-images")
+		{
+			std::string v = cfgString("min_images");
+			if (!v.empty())
+			{
+				char * end = nullptr;
+				double d = std::strtod(v.c_str(), &end);
+				if (end == v.c_str() || *end != '\0' || d < 1 || d != static_cast<double>(static_cast<long long>(d)))
+					ck.error(p + ".config.min_images", "must be a whole number >= 1");
+			}
+		}
 	}
 	else if (t.type == "lua")
 	{

@@ -337,6 +337,20 @@ const std::vector<Case> & cases()
 			"tagging.taggers[0].config.min_tokens", "is required for builtin_type context-size: a token count > 0"},
 		{"context-size text", [](Config & c) { tagger(c, "context-size", {{"min_tokens", "many"}}); }, Severity::Error,
 			"tagging.taggers[0].config.min_tokens", "is required for builtin_type context-size: a token count > 0"},
+		{"subagent bad pattern", [](Config & c) { tagger(c, "subagent", {{"model_patterns", nlohmann::ordered_json::array({"*haiku*", "[x"})}}); },
+			Severity::Error, "tagging.taggers[0].config.model_patterns[1]", "is not a valid pattern: unterminated [ character class"},
+		{"subagent patterns not a list", [](Config & c) { tagger(c, "subagent", {{"model_patterns", 3}}); }, Severity::Error,
+			"tagging.taggers[0].config.model_patterns", "must be a list of model patterns, e.g. [\"*haiku*\"]"},
+		{"subagent empty pattern", [](Config & c) { tagger(c, "subagent", {{"model_patterns", nlohmann::ordered_json::array({""})}}); },
+			Severity::Error, "tagging.taggers[0].config.model_patterns[0]", "must be a non-empty pattern string"},
+		{"has-tools bad pattern", [](Config & c) { tagger(c, "has-tools", {{"tool_name", "[mcp"}}); }, Severity::Error,
+			"tagging.taggers[0].config.tool_name", "is not a valid pattern: unterminated [ character class"},
+		{"has-images zero", [](Config & c) { tagger(c, "has-images", {{"min_images", 0}}); }, Severity::Error,
+			"tagging.taggers[0].config.min_images", "must be a whole number >= 1"},
+		{"has-images text", [](Config & c) { tagger(c, "has-images", {{"min_images", "two"}}); }, Severity::Error,
+			"tagging.taggers[0].config.min_images", "must be a whole number >= 1"},
+		{"has-images fraction", [](Config & c) { tagger(c, "has-images", {{"min_images", 1.5}}); }, Severity::Error,
+			"tagging.taggers[0].config.min_images", "must be a whole number >= 1"},
 		{"lua without script",
 			[](Config & c) {
 				c.tagging.taggers[0].type = "lua";
@@ -500,6 +514,10 @@ TEST(ConfigValidate, AcceptedValuesAndSpellings)
 		{"subagent needs no config", [](Config & c) { tagger(c, "subagent", nlohmann::ordered_json::object()); }},
 		{"has-tools needs no config", [](Config & c) { tagger(c, "has-tools", nlohmann::ordered_json::object()); }},
 		{"has-images needs no config", [](Config & c) { tagger(c, "has-images", nlohmann::ordered_json::object()); }},
+		{"subagent patterns", [](Config & c) { tagger(c, "subagent", {{"model_patterns", nlohmann::ordered_json::array({"*haiku*", "claude-3-5-*"})}}); }},
+		{"subagent one pattern as string", [](Config & c) { tagger(c, "subagent", {{"model_patterns", "*haiku*"}}); }},
+		{"has-tools pattern", [](Config & c) { tagger(c, "has-tools", {{"tool_name", "mcp__*"}}); }},
+		{"has-images two", [](Config & c) { tagger(c, "has-images", {{"min_images", 2}}); }},
 		{"query value as bool", [](Config & c) { tagger(c, "query", {{"param_name", "beta"}, {"expected_value", true}}); }},
 		{"lua with script_file", [](Config & c) {
 			 c.tagging.taggers[0].type = "lua";
