@@ -15,7 +15,9 @@ build_pkgs=(cmake ninja-build g++ pkg-config git ca-certificates
 	# the default build also configures the test targets (GoogleTest, from Debian's source too)
 	libgtest-dev libgmock-dev googletest)
 test_pkgs=(libbenchmark-dev
-	chromium clang libclang-rt-14-dev curl procps postgresql)
+	chromium clang libclang-rt-14-dev curl procps postgresql
+	# packaging checks: systemd-analyze, xmllint, makensis, CPack's .deb (dpkg-shlibdeps) and .rpm
+	systemd libxml2-utils nsis dpkg-dev rpm)
 bench_pkgs=(nginx wrk)
 case "$profile" in
 	build) want=("${build_pkgs[@]}") ;;
