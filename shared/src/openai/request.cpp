@@ -2,7 +2,10 @@
 #include <cctype>
 #include <cmath>
 #include <functional>
+#include <cstring>
+#include <optional>
 #include <set>
+#include <stdexcept>
 
 #include "ccc/json/scan.h"
 #include "ccc/util/md5.h"
@@ -81,11 +84,180 @@ bool decodeBase64(std::string_view in, std::string & out)
 	return true;
 }
 
+/// The JSON type name as nlohmann reports it (for the messages of type errors).
+const char * kindName(char first)
+{
+	switch (first)
+	{
+	case '"': return "string";
+	case '{': return "object";
+	case '[': return "array";
+	case 'n': return "null";
+	case 't': case 'f': return "boolean";
+	default: return "number";
+	}
+}
+
+/// A type mismatch where a JSON library would have thrown (a block's `type` that is not a string):
+/// reported as "cannot convert the request", as before.
+struct TypeError : std::runtime_error
+{
+	TypeError(const char * want, char first)
+		: std::runtime_error(std::string("[json.exception.type_error.302] type must be ") + want + ", but is " + kindName(first))
+	{
+	}
+};
+
+/// A value inside the request bytes, read where it lies. convertRequest validated the whole body
+/// first (syntax, strict UTF-8, no lone surrogate escape), so a string's escaped bytes can be
+/// copied into the output as they are: no decode, no re-encode.
+struct Raw
+{
+	std::string_view doc;
+	json::Span span;
+
+	char first() const { return doc[span.begin]; }
+	bool isString() const { return first() == '"'; }
+	bool isObject() const { return first() == '{'; }
+	bool isArray() const { return first() == '['; }
+	bool isNull() const { return first() == 'n'; }
+	bool isBool() const { return first() == 't' || first() == 'f'; }
+	std::string_view text() const { return span.of(doc); }
+	/// A string's content as escaped in the request (no quotes).
+	std::string_view inner() const { return doc.substr(span.begin + 1, span.end - span.begin - 2); }
+	bool emptyString() const { return span.end - span.begin == 2; }
+	std::string str() const { return json::decodeString(doc, span).value_or(std::string()); }
+};
+
+/// An object's members (scanned once); lookups take the last occurrence of a key, as a parser does.
+class RawObject
+{
+public:
+	RawObject(std::string_view doc, json::Span span) : _doc(doc) { json::scanObjectAt(doc, span, _members); }
+	explicit RawObject(const Raw & v) : RawObject(v.doc, v.span) {}
+
+	std::optional<Raw> find(std::string_view key) const
+	{
+		for (auto it = _members.rbegin(); it != _members.rend(); ++it)
+			if (it->key == key)
+				return Raw{_doc, it->valueSpan};
+		return std::nullopt;
+	}
+	bool hasString(std::string_view key) const
+	{
+		auto v = find(key);
+		return v && v->isString();
+	}
+	/// The decoded string at `key`, `fallback` when absent; TypeError when not a string.
+	std::string value(std::string_view key, const char * fallback = "") const
+	{
+		auto v = find(key);
+		if (!v)
+			return fallback;
+		if (!v->isString())
+			throw TypeError("string", v->first());
+		return v->str();
+	}
+	bool boolean(std::string_view key, bool fallback) const
+	{
+		auto v = find(key);
+		if (!v)
+			return fallback;
+		if (!v->isBool())
+			throw TypeError("boolean", v->first());
+		return v->first() == 't';
+	}
+
+private:
+	std::string_view _doc;
+	std::vector<json::Member> _members;
+};
+
+std::vector<Raw> elementsOf(const Raw & array)
+{
+	std::vector<json::Span> spans;
+	json::scanArrayAt(array.doc, array.span, spans);
+	std::vector<Raw> out;
+	out.reserve(spans.size());
+	for (const auto & s : spans)
+		out.push_back(Raw{array.doc, s});
+	return out;
+}
+
+/// Escaped JSON string content (no quotes) of arbitrary bytes; invalid UTF-8 is replaced.
+std::string escapeText(const std::string & bytes)
+{
+	std::string q = detail::dump(OJson(bytes));
+	return q.substr(1, q.size() - 2);
+}
+
+/// True when `v` is byte for byte what a compact nlohmann dump of it would be: no whitespace, only
+/// the escapes the serializer writes, integers only. Such tool inputs are echoed verbatim.
+bool canonicalJson(std::string_view v)
+{
+	bool inString = false;
+	size_t digits = 0;
+	for (size_t i = 0; i < v.size(); ++i)
+	{
+		char c = v[i];
+		if (inString)
+		{
+			if (c == '"')
+				inString = false;
+			else if (c == '\\')
+			{
+				char n = v[i + 1];
+				if (n == 'u')
+				{
+					// Only control characters without a short form, in lowercase hex.
+					std::string_view h = v.substr(i + 2, 4);
+					if (h[0] != '0' || h[1] != '0' || (h[2] != '0' && h[2] != '1') ||
+						!((h[3] >= '0' && h[3] <= '9') || (h[3] >= 'a' && h[3] <= 'f')))
+						return false;
+					if (h == "0008" || h == "0009" || h == "000a" || h == "000c" || h == "000d")
+						return false;
+					i += 5;
+				}
+				else if (n == '/')
+					return false;
+				else
+					++i;
+			}
+			continue;
+		}
+		if (c >= '0' && c <= '9')
+		{
+			if (++digits > 18)
+				return false;
+			continue;
+		}
+		digits = 0;
+		switch (c)
+		{
+		case '"': inString = true; break;
+		case ' ': case '\n': case '\r': case '\t': case '.': case 'e': case 'E': return false;
+		case '-':
+			if (i + 1 < v.size() && v[i + 1] == '0')
+				return false;
+			break;
+		default: break;
+		}
+	}
+	return true;
+}
+
+/// Joins escaped strings with an escaped newline.
+void joinLine(std::string & acc, std::string_view escaped)
+{
+	if (!acc.empty())
+		acc += "\\n";
+	acc += escaped;
+}
+
 class RequestConverter
 {
 public:
-	/// `body` is consumed: tool schemas are moved out of it.
-	RequestConverter(Json & body, const RequestOptions & options) : _body(body), _options(options)
+	RequestConverter(std::string_view doc, const RequestOptions & options) : _doc(doc), _options(options)
 	{
 		const auto & strip = options.stripSchemaKeywords ? *options.stripSchemaKeywords : defaultStripKeywords();
 		_strip.insert(strip.begin(), strip.end());
@@ -93,8 +265,28 @@ public:
 		_stripEnum = _strip.count("enum") != 0;
 	}
 
-	bool run(OJson & out)
+	/// `top` are the request's top-level members. The large ones (messages, system, tools) are
+	/// converted from the bytes; the few small parameters go through a DOM, where the code is simpler.
+	bool run(const std::vector<json::Member> & top, std::string & result)
 	{
+		for (const auto & m : top)
+		{
+			Raw v{_doc, m.valueSpan};
+			if (m.key == "messages")
+				_messages = v;
+			else if (m.key == "system")
+				_system = v;
+			else if (m.key == "tools")
+				_tools = v;
+			else if (m.key == "model" || m.key == "max_tokens" || m.key == "temperature" || m.key == "top_p" ||
+				m.key == "stop_sequences" || m.key == "stream" || m.key == "thinking" || m.key == "output_config" ||
+				m.key == "metadata" || m.key == "tool_choice")
+			{
+				std::string_view t = v.text();
+				_body[m.key] = Json::parse(t.begin(), t.end(), nullptr, false);
+			}
+		}
+
 		std::string model = _options.model;
 		if (model.empty())
 		{
@@ -104,24 +296,57 @@ public:
 		}
 		if (model.empty())
 			return fail("model", "no model: the request has none and the endpoint sets none");
+		OJson out;
 		out["model"] = model;
 		_gpt5 = containsNoCase(model, "gpt-5");
 
-		OJson messages = OJson::array();
+		std::string messages;
+		messages.reserve(_messages ? _messages->text().size() + (_system ? _system->text().size() : 0) + 256 : 256);
 		if (!convertSystem(messages) || !convertMessages(messages))
 			return false;
-		if (_options.reorderSystemFirst)
-			mergeSystemFirst(messages);
-		out["messages"] = std::move(messages);
-
 		if (!convertTools(out))
 			return false;
 		if (!convertScalars(out))
 			return false;
+
+		result.reserve(_doc.size() + 256);
+		result += '{';
+		bool first = true;
+		for (auto it = out.begin(); it != out.end(); ++it)
+		{
+			if (!first)
+				result += ',';
+			first = false;
+			result += json::quote(it.key());
+			result += ':';
+			result += detail::dump(it.value());
+			if (it.key() == "model")
+			{
+				// Same member order as always: model, messages, tools, then the parameters.
+				result += ",\"messages\":[";
+				if (_options.reorderSystemFirst && _anyMergedSystem)
+				{
+					result += "{\"role\":\"system\",\"content\":\"";
+					result += _mergedSystem;
+					result += "\"}";
+					if (!messages.empty())
+						result += ',';
+				}
+				result += messages;
+				result += ']';
+				if (!_toolsText.empty())
+				{
+					result += ",\"tools\":";
+					result += _toolsText;
+				}
+			}
+		}
+		result += '}';
 		return true;
 	}
 
 	Failure failure;
+	bool stream = false;
 
 private:
 	bool fail(std::string field, std::string message)
@@ -131,94 +356,99 @@ private:
 		return false;
 	}
 
+	/// Starts the next message object in the comma-separated list `out`.
+	static void nextMessage(std::string & out)
+	{
+		if (!out.empty())
+			out += ',';
+	}
+
+	/// A message whose content is an escaped text.
+	static void textMessage(std::string & out, const char * role, std::string_view escaped)
+	{
+		nextMessage(out);
+		out += "{\"role\":\"";
+		out += role;
+		out += "\",\"content\":\"";
+		out += escaped;
+		out += "\"}";
+	}
+
+	void systemMessage(std::string & out, std::string_view escaped)
+	{
+		if (!_options.reorderSystemFirst)
+		{
+			textMessage(out, "system", escaped);
+			return;
+		}
+		// Every system message merged into the first one (providers that want it first and alone).
+		if (_anyMergedSystem)
+			_mergedSystem += "\\n";
+		_mergedSystem += escaped;
+		_anyMergedSystem = true;
+	}
+
 	// ---- system ------------------------------------------------------------------------------
 
-	/// Text of a system prompt given as a string or as text blocks (joined with a newline).
-	bool systemText(const Json & value, const std::string & field, std::string & text)
+	/// Escaped text of a system prompt given as a string or as text blocks (joined with a newline).
+	bool systemText(const Raw & value, const std::string & field, std::string & text)
 	{
 		text.clear();
-		if (value.is_string())
+		if (value.isString())
 		{
-			text = value.get<std::string>();
+			text = value.inner();
 			return true;
 		}
-		if (!value.is_array())
+		if (!value.isArray())
 			return fail(field, "must be a string or an array of text blocks");
-		bool first = true;
-		for (size_t i = 0; i < value.size(); ++i)
+		auto blocks = elementsOf(value);
+		for (size_t i = 0; i < blocks.size(); ++i)
 		{
-			const Json & block = value[i];
 			std::string f = indexed(field, i);
-			if (!block.is_object())
+			if (!blocks[i].isObject())
 				return fail(f, "must be a content block object");
-			std::string type = block.value("type", "");
+			RawObject block(blocks[i]);
+			std::string type = block.value("type");
 			if (type != "text")
 				return fail(f + ".type", "system content of type '" + type + "' cannot be sent to an OpenAI-compatible endpoint");
 			auto t = block.find("text");
-			if (t == block.end() || !t->is_string())
+			if (!t || !t->isString())
 				return fail(f + ".text", "must be a string");
-			if (!first)
-				text += "\n";
-			text += t->get<std::string>();
-			first = false;
+			if (i)
+				text += "\\n";
+			text += t->inner();
 		}
 		return true;
 	}
 
-	bool convertSystem(OJson & messages)
+	bool convertSystem(std::string & messages)
 	{
-		auto it = _body.find("system");
-		if (it == _body.end() || it->is_null())
+		if (!_system || _system->isNull())
 			return true;
 		std::string text;
-		if (!systemText(*it, "system", text))
+		if (!systemText(*_system, "system", text))
 			return false;
 		if (!text.empty())
-			messages.push_back(OJson{{"role", "system"}, {"content", text}});
+			systemMessage(messages, text);
 		return true;
-	}
-
-	static void mergeSystemFirst(OJson & messages)
-	{
-		std::string merged;
-		bool any = false;
-		OJson rest = OJson::array();
-		for (auto & m : messages)
-		{
-			if (m["role"] == "system")
-			{
-				if (any)
-					merged += "\n";
-				merged += m["content"].get<std::string>();
-				any = true;
-			}
-			else
-				rest.push_back(std::move(m));
-		}
-		if (!any)
-			return;
-		messages = OJson::array();
-		messages.push_back(OJson{{"role", "system"}, {"content", merged}});
-		for (auto & m : rest)
-			messages.push_back(std::move(m));
 	}
 
 	// ---- messages ----------------------------------------------------------------------------
 
-	bool convertMessages(OJson & messages)
+	bool convertMessages(std::string & messages)
 	{
-		auto it = _body.find("messages");
-		if (it == _body.end() || !it->is_array())
+		if (!_messages || !_messages->isArray())
 			return fail("messages", "must be an array");
-		for (size_t i = 0; i < it->size(); ++i)
+		auto list = elementsOf(*_messages);
+		for (size_t i = 0; i < list.size(); ++i)
 		{
-			const Json & msg = (*it)[i];
 			std::string field = indexed("messages", i);
-			if (!msg.is_object())
+			if (!list[i].isObject())
 				return fail(field, "must be an object");
-			std::string role = msg.value("role", "");
+			RawObject msg(list[i]);
+			std::string role = msg.value("role");
 			auto content = msg.find("content");
-			if (content == msg.end() || !(content->is_string() || content->is_array()))
+			if (!content || !(content->isString() || content->isArray()))
 				return fail(field + ".content", "must be a string or an array of content blocks");
 			bool ok = false;
 			if (role == "user")
@@ -231,7 +461,7 @@ private:
 				std::string text;
 				ok = systemText(*content, field + ".content", text);
 				if (ok && !text.empty())
-					messages.push_back(OJson{{"role", "system"}, {"content", text}});
+					systemMessage(messages, text);
 			}
 			else
 				return fail(field + ".role", "unsupported role '" + role + "'");
@@ -241,188 +471,239 @@ private:
 		return true;
 	}
 
-	/// An OpenAI image part from an Anthropic image block.
-	bool imagePart(const Json & block, const std::string & field, OJson & part)
+	/// An OpenAI image part (JSON text) from an Anthropic image block.
+	bool imagePart(const RawObject & block, const std::string & field, std::string & part)
 	{
 		auto src = block.find("source");
-		if (src == block.end() || !src->is_object())
+		if (!src || !src->isObject())
 			return fail(field + ".source", "image needs a source object");
-		std::string type = src->value("type", "");
+		RawObject s(*src);
+		std::string type = s.value("type");
 		std::string url;
 		if (type == "base64")
 		{
-			auto data = src->find("data");
-			auto media = src->find("media_type");
-			if (data == src->end() || !data->is_string() || media == src->end() || !media->is_string())
+			auto data = s.find("data");
+			auto media = s.find("media_type");
+			if (!data || !data->isString() || !media || !media->isString())
 				return fail(field + ".source", "base64 image needs media_type and data strings");
-			url = "data:" + media->get<std::string>() + ";base64," + data->get<std::string>();
+			url.reserve(data->span.end - data->span.begin + 64);
+			url += "\"data:";
+			url += media->inner();
+			url += ";base64,";
+			url += data->inner();
+			url += '"';
 		}
 		else if (type == "url")
 		{
-			auto u = src->find("url");
-			if (u == src->end() || !u->is_string())
+			auto u = s.find("url");
+			if (!u || !u->isString())
 				return fail(field + ".source.url", "must be a string");
-			url = u->get<std::string>();
+			url = u->text();
 		}
 		else
 			return fail(field + ".source.type", "image source '" + type + "' cannot be sent to an OpenAI-compatible endpoint");
-		part = OJson{{"type", "image_url"}, {"image_url", OJson{{"url", url}}}};
+		part = "{\"type\":\"image_url\",\"image_url\":{\"url\":" + url + "}}";
 		return true;
 	}
 
-	/// The text of a document block (plain text sources and content blocks; PDFs cannot be sent).
-	bool documentText(const Json & block, const std::string & field, std::string & text)
+	/// The escaped text of a document block (plain text sources and content blocks; PDFs cannot be sent).
+	bool documentText(const RawObject & block, const std::string & field, std::string & text)
 	{
 		auto src = block.find("source");
-		if (src == block.end() || !src->is_object())
+		if (!src || !src->isObject())
 			return fail(field + ".source", "document needs a source object");
-		std::string type = src->value("type", "");
+		RawObject s(*src);
+		std::string type = s.value("type");
 		std::string body;
 		if (type == "text")
 		{
-			auto d = src->find("data");
-			if (d == src->end() || !d->is_string())
+			auto d = s.find("data");
+			if (!d || !d->isString())
 				return fail(field + ".source.data", "must be a string");
-			body = d->get<std::string>();
+			body = d->inner();
 		}
 		else if (type == "content")
 		{
-			auto c = src->find("content");
-			if (c != src->end() && c->is_string())
-				body = c->get<std::string>();
-			else if (c != src->end() && c->is_array())
+			auto c = s.find("content");
+			if (c && c->isString())
+				body = c->inner();
+			else if (c && c->isArray())
 			{
-				for (size_t i = 0; i < c->size(); ++i)
+				auto blocks = elementsOf(*c);
+				for (size_t i = 0; i < blocks.size(); ++i)
 				{
-					const Json & b = (*c)[i];
-					if (!b.is_object() || b.value("type", "") != "text" || !b.contains("text") || !b["text"].is_string())
+					const Raw & b = blocks[i];
+					if (!b.isObject())
 						return fail(indexed(field + ".source.content", i), "only text blocks can be sent to an OpenAI-compatible endpoint");
-					if (!body.empty())
-						body += "\n";
-					body += b["text"].get<std::string>();
+					RawObject bo(b);
+					if (bo.value("type") != "text" || !bo.hasString("text"))
+						return fail(indexed(field + ".source.content", i), "only text blocks can be sent to an OpenAI-compatible endpoint");
+					joinLine(body, bo.find("text")->inner());
 				}
 			}
 			else
 				return fail(field + ".source.content", "must be a string or an array of text blocks");
 		}
-		else if (type == "base64" && src->value("media_type", "") == "text/plain" && src->contains("data") && src->at("data").is_string())
+		else if (type == "base64" && s.value("media_type") == "text/plain" && s.hasString("data"))
 		{
-			if (!decodeBase64(src->at("data").get<std::string>(), body))
+			std::string decoded;
+			if (!decodeBase64(s.value("data"), decoded))
 				return fail(field + ".source.data", "is not valid base64");
+			body = escapeText(decoded);
 		}
 		else
-			return fail(field + ".source.type", "document source '" + type + "' (" + src->value("media_type", "") +
+			return fail(field + ".source.type", "document source '" + type + "' (" + s.value("media_type") +
 				") cannot be sent to an OpenAI-compatible endpoint");
 		text.clear();
 		auto title = block.find("title");
-		if (title != block.end() && title->is_string() && !title->get<std::string>().empty())
-			text = "Document: " + title->get<std::string>() + "\n";
+		if (title && title->isString() && !title->emptyString())
+		{
+			text = "Document: ";
+			text += title->inner();
+			text += "\\n";
+		}
 		auto context = block.find("context");
-		if (context != block.end() && context->is_string() && !context->get<std::string>().empty())
-			text += context->get<std::string>() + "\n";
+		if (context && context->isString() && !context->emptyString())
+		{
+			text += context->inner();
+			text += "\\n";
+		}
 		text += body;
 		return true;
 	}
 
-	/// Text for blocks that only Anthropic understands but whose content the model still needs:
-	/// a search_result (title, source, text content) and a tool_reference (Claude Code's tool search
-	/// names the tools it made available; every tool is sent to OpenAI endpoints anyway).
-	bool textOfSpecialBlock(const Json & block, const std::string & field, std::string & text)
+	/// Escaped text for blocks that only Anthropic understands but whose content the model still
+	/// needs: a search_result (title, source, text content) and a tool_reference (Claude Code's tool
+	/// search names the tools it made available; every tool is sent to OpenAI endpoints anyway).
+	bool textOfSpecialBlock(const RawObject & block, const std::string & field, std::string & text)
 	{
-		std::string type = block.value("type", "");
+		std::string type = block.value("type");
 		if (type == "tool_reference")
 		{
 			auto name = block.find("tool_name");
-			if (name == block.end() || !name->is_string())
+			if (!name || !name->isString())
 				return fail(field + ".tool_name", "must be a string");
-			text = "[tool available: " + name->get<std::string>() + "]";
+			text = "[tool available: ";
+			text += name->inner();
+			text += "]";
 			return true;
 		}
 		text.clear();
 		auto title = block.find("title");
-		if (title != block.end() && title->is_string())
-			text += title->get<std::string>() + "\n";
-		auto source = block.find("source");
-		if (source != block.end() && source->is_string())
-			text += "Source: " + source->get<std::string>() + "\n";
-		auto content = block.find("content");
-		if (content == block.end() || !content->is_array())
-			return fail(field + ".content", "must be an array of text blocks");
-		for (size_t i = 0; i < content->size(); ++i)
+		if (title && title->isString())
 		{
-			const Json & b = (*content)[i];
-			if (!b.is_object() || b.value("type", "") != "text" || !b.contains("text") || !b["text"].is_string())
+			text += title->inner();
+			text += "\\n";
+		}
+		auto source = block.find("source");
+		if (source && source->isString())
+		{
+			text += "Source: ";
+			text += source->inner();
+			text += "\\n";
+		}
+		auto content = block.find("content");
+		if (!content || !content->isArray())
+			return fail(field + ".content", "must be an array of text blocks");
+		auto blocks = elementsOf(*content);
+		for (size_t i = 0; i < blocks.size(); ++i)
+		{
+			const Raw & b = blocks[i];
+			if (!b.isObject())
+				return fail(indexed(field + ".content", i), "only text blocks can be sent to an OpenAI-compatible endpoint");
+			RawObject bo(b);
+			if (bo.value("type") != "text" || !bo.hasString("text"))
 				return fail(indexed(field + ".content", i), "only text blocks can be sent to an OpenAI-compatible endpoint");
 			if (i)
-				text += "\n";
-			text += b["text"].get<std::string>();
+				text += "\\n";
+			text += bo.find("text")->inner();
 		}
 		return true;
 	}
 
+	/// One part of a user message: escaped text, or an image part's JSON.
+	struct Part
+	{
+		bool image = false;
+		std::string data;
+	};
+
 	/// Builds a user message from ordered parts: a plain string when only text, an array of parts
 	/// (order kept) when images are present.
-	static void pushUser(OJson & messages, const std::vector<OJson> & parts)
+	static void pushUser(std::string & messages, const std::vector<Part> & parts)
 	{
 		if (parts.empty())
 			return;
-		bool onlyText = std::all_of(parts.begin(), parts.end(), [](const OJson & p) { return p["type"] == "text"; });
+		bool onlyText = std::none_of(parts.begin(), parts.end(), [](const Part & p) { return p.image; });
+		nextMessage(messages);
 		if (onlyText)
 		{
-			std::string text;
+			messages += "{\"role\":\"user\",\"content\":\"";
 			for (size_t i = 0; i < parts.size(); ++i)
 			{
 				if (i)
-					text += "\n";
-				text += parts[i]["text"].get<std::string>();
+					messages += "\\n";
+				messages += parts[i].data;
 			}
-			messages.push_back(OJson{{"role", "user"}, {"content", text}});
+			messages += "\"}";
 			return;
 		}
-		OJson arr = OJson::array();
-		for (const auto & p : parts)
-			arr.push_back(p);
-		messages.push_back(OJson{{"role", "user"}, {"content", std::move(arr)}});
+		messages += "{\"role\":\"user\",\"content\":[";
+		for (size_t i = 0; i < parts.size(); ++i)
+		{
+			if (i)
+				messages += ',';
+			if (parts[i].image)
+				messages += parts[i].data;
+			else
+			{
+				messages += "{\"type\":\"text\",\"text\":\"";
+				messages += parts[i].data;
+				messages += "\"}";
+			}
+		}
+		messages += "]}";
 	}
 
-	bool convertUser(const Json & content, const std::string & field, OJson & messages)
+	bool convertUser(const Raw & content, const std::string & field, std::string & messages)
 	{
-		if (content.is_string())
+		if (content.isString())
 		{
-			messages.push_back(OJson{{"role", "user"}, {"content", content.get<std::string>()}});
+			textMessage(messages, "user", content.inner());
 			return true;
 		}
 		// Tool results first: each `tool` message must directly follow the assistant message that
 		// made the call, so they go before this message's own text (OpenAI rejects anything between).
-		std::vector<OJson> parts;
-		for (size_t i = 0; i < content.size(); ++i)
+		std::vector<Part> parts;
+		auto blocks = elementsOf(content);
+		for (size_t i = 0; i < blocks.size(); ++i)
 		{
-			const Json & block = content[i];
 			std::string f = indexed(field, i);
-			if (!block.is_object())
+			if (!blocks[i].isObject())
 				return fail(f, "must be a content block object");
-			std::string type = block.value("type", "");
+			RawObject block(blocks[i]);
+			std::string type = block.value("type");
 			if (type == "text")
 			{
 				auto t = block.find("text");
-				if (t == block.end() || !t->is_string())
+				if (!t || !t->isString())
 					return fail(f + ".text", "must be a string");
-				if (!t->get<std::string>().empty())
-					parts.push_back(OJson{{"type", "text"}, {"text", t->get<std::string>()}});
+				if (!t->emptyString())
+					parts.push_back(Part{false, std::string(t->inner())});
 			}
 			else if (type == "image")
 			{
-				OJson part;
-				if (!imagePart(block, f, part))
+				Part part{true, {}};
+				if (!imagePart(block, f, part.data))
 					return false;
 				parts.push_back(std::move(part));
 			}
 			else if (type == "document")
 			{
-				std::string text;
-				if (!documentText(block, f, text))
+				Part part;
+				if (!documentText(block, f, part.data))
 					return false;
-				parts.push_back(OJson{{"type", "text"}, {"text", text}});
+				parts.push_back(std::move(part));
 			}
 			else if (type == "tool_result")
 			{
@@ -431,10 +712,10 @@ private:
 			}
 			else if (type == "search_result")
 			{
-				std::string text;
-				if (!textOfSpecialBlock(block, f, text))
+				Part part;
+				if (!textOfSpecialBlock(block, f, part.data))
 					return false;
-				parts.push_back(OJson{{"type", "text"}, {"text", text}});
+				parts.push_back(std::move(part));
 			}
 			else if (type == "thinking" || type == "redacted_thinking")
 				continue; // only meaningful in assistant turns
@@ -447,37 +728,37 @@ private:
 
 	/// A tool_result becomes a `tool` message. Images in it cannot go into a tool message, so they
 	/// are appended to the user message that follows (the tool text says so).
-	bool toolResult(const Json & block, const std::string & field, OJson & messages, std::vector<OJson> & userParts)
+	bool toolResult(const RawObject & block, const std::string & field, std::string & messages, std::vector<Part> & userParts)
 	{
 		auto id = block.find("tool_use_id");
-		if (id == block.end() || !id->is_string() || id->get<std::string>().empty())
+		if (!id || !id->isString() || id->emptyString())
 			return fail(field + ".tool_use_id", "tool_result needs a tool_use_id");
 		std::string text;
 		size_t images = 0;
 		auto c = block.find("content");
-		if (c != block.end() && c->is_string())
-			text = c->get<std::string>();
-		else if (c != block.end() && c->is_array())
+		if (c && c->isString())
+			text = c->inner();
+		else if (c && c->isArray())
 		{
-			for (size_t i = 0; i < c->size(); ++i)
+			auto blocks = elementsOf(*c);
+			for (size_t i = 0; i < blocks.size(); ++i)
 			{
-				const Json & b = (*c)[i];
 				std::string f = indexed(field + ".content", i);
-				if (!b.is_object())
+				if (!blocks[i].isObject())
 					return fail(f, "must be a content block object");
-				std::string type = b.value("type", "");
+				RawObject b(blocks[i]);
+				std::string type = b.value("type");
 				if (type == "text")
 				{
-					if (!b.contains("text") || !b["text"].is_string())
+					auto t = b.find("text");
+					if (!t || !t->isString())
 						return fail(f + ".text", "must be a string");
-					if (!text.empty())
-						text += "\n";
-					text += b["text"].get<std::string>();
+					joinLine(text, t->inner());
 				}
 				else if (type == "image")
 				{
-					OJson part;
-					if (!imagePart(b, f, part))
+					Part part{true, {}};
+					if (!imagePart(b, f, part.data))
 						return false;
 					userParts.push_back(std::move(part));
 					++images;
@@ -487,84 +768,98 @@ private:
 					std::string doc;
 					if (!documentText(b, f, doc))
 						return false;
-					if (!text.empty())
-						text += "\n";
-					text += doc;
+					joinLine(text, doc);
 				}
 				else if (type == "tool_reference" || type == "search_result")
 				{
 					std::string t;
 					if (!textOfSpecialBlock(b, f, t))
 						return false;
-					if (!text.empty())
-						text += "\n";
-					text += t;
+					joinLine(text, t);
 				}
 				else
 					return fail(f + ".type", "tool_result content of type '" + type + "' cannot be sent to an OpenAI-compatible endpoint");
 			}
 		}
-		else if (c != block.end() && !c->is_null())
+		else if (c && !c->isNull())
 			return fail(field + ".content", "must be a string or an array of content blocks");
 		if (images)
-		{
-			if (!text.empty())
-				text += "\n";
-			text += images == 1 ? "[the image is attached in the next user message]"
-			                    : "[" + std::to_string(images) + " images are attached in the next user message]";
-		}
-		if (block.value("is_error", false))
-			text = "[tool error] " + text;
-		messages.push_back(OJson{{"role", "tool"}, {"tool_call_id", id->get<std::string>()}, {"content", text}});
+			joinLine(text, images == 1 ? "[the image is attached in the next user message]"
+			                           : "[" + std::to_string(images) + " images are attached in the next user message]");
+		nextMessage(messages);
+		messages += "{\"role\":\"tool\",\"tool_call_id\":";
+		messages += id->text();
+		messages += ",\"content\":\"";
+		if (block.boolean("is_error", false))
+			messages += "[tool error] ";
+		messages += text;
+		messages += "\"}";
 		return true;
 	}
 
-	bool convertAssistant(const Json & content, const std::string & field, OJson & messages)
+	bool convertAssistant(const Raw & content, const std::string & field, std::string & messages)
 	{
-		if (content.is_string())
+		if (content.isString())
 		{
-			messages.push_back(OJson{{"role", "assistant"}, {"content", content.get<std::string>()}});
+			textMessage(messages, "assistant", content.inner());
 			return true;
 		}
-		std::string text, reasoning;
+		std::string text, reasoning, calls;
 		bool anyText = false;
-		OJson calls = OJson::array();
-		for (size_t i = 0; i < content.size(); ++i)
+		auto blocks = elementsOf(content);
+		for (size_t i = 0; i < blocks.size(); ++i)
 		{
-			const Json & block = content[i];
 			std::string f = indexed(field, i);
-			if (!block.is_object())
+			if (!blocks[i].isObject())
 				return fail(f, "must be a content block object");
-			std::string type = block.value("type", "");
+			RawObject block(blocks[i]);
+			std::string type = block.value("type");
 			if (type == "text")
 			{
 				auto t = block.find("text");
-				if (t == block.end() || !t->is_string())
+				if (!t || !t->isString())
 					return fail(f + ".text", "must be a string");
-				if (t->get<std::string>().empty())
+				if (t->emptyString())
 					continue;
 				if (anyText)
-					text += "\n";
-				text += t->get<std::string>();
+					text += "\\n";
+				text += t->inner();
 				anyText = true;
 			}
 			else if (type == "tool_use")
 			{
 				auto id = block.find("id");
 				auto name = block.find("name");
-				if (id == block.end() || !id->is_string() || id->get<std::string>().empty())
+				if (!id || !id->isString() || id->emptyString())
 					return fail(f + ".id", "tool_use needs an id");
-				if (name == block.end() || !name->is_string() || name->get<std::string>().empty())
+				if (!name || !name->isString() || name->emptyString())
 					return fail(f + ".name", "tool_use needs a name");
 				auto input = block.find("input");
-				std::string args = input == block.end() || input->is_null() ? "{}" : detail::dump(*input);
-				calls.push_back(OJson{{"id", id->get<std::string>()}, {"type", "function"},
-					{"function", OJson{{"name", name->get<std::string>()}, {"arguments", args}}}});
+				std::string args;
+				if (!input || input->isNull())
+					args = "{}";
+				else if (canonicalJson(input->text()))
+					args = input->text(); // the client's own bytes, which upstream prompt caches key on
+				else
+				{
+					std::string_view t = input->text();
+					args = detail::dump(OJson::parse(t.begin(), t.end(), nullptr, false));
+				}
+				if (!calls.empty())
+					calls += ',';
+				calls += "{\"id\":";
+				calls += id->text();
+				calls += ",\"type\":\"function\",\"function\":{\"name\":";
+				calls += name->text();
+				calls += ",\"arguments\":";
+				calls += json::quote(args);
+				calls += "}}";
 			}
 			else if (type == "thinking")
 			{
-				if (_options.keepThinkingHistory && block.contains("thinking") && block["thinking"].is_string())
-					reasoning += block["thinking"].get<std::string>();
+				auto th = block.find("thinking");
+				if (_options.keepThinkingHistory && th && th->isString())
+					reasoning += th->inner();
 			}
 			else if (type == "redacted_thinking")
 				continue; // encrypted for Anthropic only
@@ -573,65 +868,34 @@ private:
 		}
 		if (!anyText && calls.empty() && reasoning.empty())
 			return true; // nothing left to say (e.g. a turn that held only thinking)
-		OJson m{{"role", "assistant"}};
+		nextMessage(messages);
+		messages += "{\"role\":\"assistant\",\"content\":";
 		// With tool calls and no text, content is null: what the OpenAI SDKs themselves send back.
 		if (anyText || calls.empty())
-			m["content"] = text;
+		{
+			messages += '"';
+			messages += text;
+			messages += '"';
+		}
 		else
-			m["content"] = nullptr;
+			messages += "null";
 		if (!reasoning.empty())
-			m["reasoning_content"] = reasoning;
+		{
+			messages += ",\"reasoning_content\":\"";
+			messages += reasoning;
+			messages += '"';
+		}
 		if (!calls.empty())
-			m["tool_calls"] = std::move(calls);
-		messages.push_back(std::move(m));
+		{
+			messages += ",\"tool_calls\":[";
+			messages += calls;
+			messages += ']';
+		}
+		messages += '}';
 		return true;
 	}
 
 	// ---- tools -------------------------------------------------------------------------------
-
-	/// Removes the configured keywords from a JSON Schema, recursing only into places that hold
-	/// subschemas (so a property that happens to be called "const" or "format" survives).
-	/// `const: v` becomes `enum: [v]` when const is stripped: same meaning, older keyword.
-	void cleanSchema(Json & schema) const
-	{
-		if (!schema.is_object())
-			return;
-		auto stripped = [this](const std::string & k) { return _strip.count(k) != 0; };
-		if (_stripConst && !_stripEnum && schema.contains("const") && !schema.contains("enum"))
-			schema["enum"] = Json::array({schema["const"]});
-		// One pass over the keys: drop stripped ones, recurse into those that hold subschemas.
-		for (auto it = schema.begin(); it != schema.end();)
-		{
-			const std::string & key = it.key();
-			if (stripped(key))
-			{
-				it = schema.erase(it);
-				continue;
-			}
-			Json & value = it.value();
-			switch (subschemaKind(key))
-			{
-			case Sub::Map:
-				if (value.is_object())
-					for (auto & sub : value.items())
-						cleanSchema(sub.value());
-				break;
-			case Sub::Single:
-				cleanSchema(value);
-				break;
-			case Sub::List:
-				if (value.is_array())
-					for (auto & sub : value)
-						cleanSchema(sub);
-				else
-					cleanSchema(value); // `items` may be one schema or (draft 4-2019) a list
-				break;
-			case Sub::None:
-				break;
-			}
-			++it;
-		}
-	}
 
 	enum class Sub
 	{
@@ -655,53 +919,98 @@ private:
 		return Sub::None;
 	}
 
+	/// Writes a JSON Schema without the configured keywords, recursing only into places that hold
+	/// subschemas (so a property that happens to be called "const" or "format" survives); every
+	/// other byte is copied. `const: v` becomes `enum: [v]` (appended last) when const is stripped:
+	/// same meaning, older keyword.
+	void cleanSchema(json::Span span, std::string & out) const
+	{
+		std::string_view doc = _doc;
+		std::vector<json::Member> members;
+		if (doc[span.begin] != '{' || !json::scanObjectAt(doc, span, members))
+		{
+			out += span.of(doc);
+			return;
+		}
+		std::optional<json::Span> constValue;
+		bool hasEnum = false;
+		for (const auto & m : members)
+			if (m.key == "const")
+				constValue = m.valueSpan;
+			else if (m.key == "enum")
+				hasEnum = true;
+		out += '{';
+		bool first = true;
+		std::vector<json::Member> subs;
+		std::vector<json::Span> items;
+		for (const auto & m : members)
+		{
+			if (_strip.count(m.key))
+				continue;
+			if (!first)
+				out += ',';
+			first = false;
+			out += m.keySpan.of(doc);
+			out += ':';
+			const json::Span & v = m.valueSpan;
+			switch (subschemaKind(m.key))
+			{
+			case Sub::Map:
+				if (doc[v.begin] == '{' && json::scanObjectAt(doc, v, subs))
+				{
+					out += '{';
+					for (size_t k = 0; k < subs.size(); ++k)
+					{
+						if (k)
+							out += ',';
+						out += subs[k].keySpan.of(doc);
+						out += ':';
+						cleanSchema(subs[k].valueSpan, out);
+					}
+					out += '}';
+				}
+				else
+					out += v.of(doc);
+				break;
+			case Sub::Single:
+				cleanSchema(v, out);
+				break;
+			case Sub::List:
+				if (doc[v.begin] == '[' && json::scanArrayAt(doc, v, items))
+				{
+					out += '[';
+					for (size_t k = 0; k < items.size(); ++k)
+					{
+						if (k)
+							out += ',';
+						cleanSchema(items[k], out);
+					}
+					out += ']';
+				}
+				else
+					cleanSchema(v, out); // `items` may be one schema or (draft 4-2019) a list
+				break;
+			case Sub::None:
+				out += v.of(doc);
+				break;
+			}
+		}
+		if (_stripConst && !_stripEnum && constValue && !hasEnum)
+		{
+			if (!first)
+				out += ',';
+			out += "\"enum\":[";
+			out += constValue->of(doc);
+			out += ']';
+		}
+		out += '}';
+	}
+
 	bool convertTools(OJson & out)
 	{
-		auto it = _body.find("tools");
-		bool haveTools = false;
-		if (rawTools)
-		{
-			if (!convertToolsRaw())
-				return false;
-			haveTools = !toolsText.empty();
-		}
-		else if (it != _body.end() && !it->is_null())
-		{
-			if (!it->is_array())
-				return fail("tools", "must be an array");
-			OJson tools = OJson::array();
-			for (size_t i = 0; i < it->size(); ++i)
-			{
-				Json & tool = (*it)[i];
-				std::string f = indexed("tools", i);
-				if (!tool.is_object())
-					return fail(f, "must be an object");
-				std::string type = tool.value("type", "custom");
-				if (type != "custom")
-					return fail(f + ".type", "server tool '" + type + "' cannot be served by an OpenAI-compatible endpoint");
-				auto name = tool.find("name");
-				if (name == tool.end() || !name->is_string() || name->get<std::string>().empty())
-					return fail(f + ".name", "tool needs a name");
-				Json schema = Json{{"type", "object"}, {"properties", Json::object()}};
-				auto s = tool.find("input_schema");
-				if (s != tool.end() && !s->is_null())
-				{
-					if (!s->is_object())
-						return fail(f + ".input_schema", "must be an object");
-					schema = std::move(*s);
-					cleanSchema(schema);
-				}
-				OJson fn{{"name", name->get<std::string>()}};
-				auto d = tool.find("description");
-				if (d != tool.end() && d->is_string())
-					fn["description"] = d->get<std::string>();
-				fn["parameters"] = std::move(schema);
-				tools.push_back(OJson{{"type", "function"}, {"function", std::move(fn)}});
-			}
-			haveTools = !tools.empty();
-			if (haveTools)
-				out["tools"] = std::move(tools);
-		}
+		if (_tools && !_tools->isNull() && !convertToolsRaw())
+			return false;
+		bool haveTools = !_toolsText.empty();
 		auto tc = _body.find("tool_choice");
 		if (tc == _body.end() || tc->is_null())
 			return true;
@@ -732,15 +1041,17 @@ private:
 		return true;
 	}
 
-	/// The tools array straight from the request bytes (see convertRequest): names and descriptions
-	/// are copied as the client encoded them, only each input_schema goes through a DOM.
+	/// The tools array straight from the request bytes: names and descriptions are copied as the
+	/// client encoded them, schemas cleaned byte by byte (see cleanSchema).
 	bool convertToolsRaw()
 	{
-		std::string_view doc = rawDoc;
-		std::vector<json::Span> elements;
-		if (!json::scanArrayAt(doc, *rawTools, elements))
+		std::string_view doc = _doc;
+		if (!_tools->isArray())
 			return fail("tools", "must be an array");
-		std::string text;
+		std::vector<json::Span> elements;
+		json::scanArrayAt(doc, _tools->span, elements);
+		std::string & text = _toolsText;
+		text.reserve(_tools->text().size() + 64 * elements.size());
 		std::vector<json::Member> members;
 		for (size_t i = 0; i < elements.size(); ++i)
 		{
@@ -749,7 +1060,7 @@ private:
 			if (doc[elements[i].begin] != '{' || !json::scanObjectAt(doc, elements[i], members))
 				return fail(f, "must be an object");
 			std::optional<std::string> type, name;
-			std::optional<json::Span> description, schemaSpan;
+			std::optional<json::Span> nameSpan, description, schemaSpan;
 			for (const auto & m : members)
 			{
 				if (m.key == "type")
@@ -759,7 +1070,10 @@ private:
 						return fail(f + ".type", "must be a string");
 				}
 				else if (m.key == "name")
+				{
 					name = json::decodeString(doc, m.valueSpan);
+					nameSpan = m.valueSpan;
+				}
 				else if (m.key == "description")
 					description = doc[m.valueSpan.begin] == '"' ? std::optional<json::Span>(m.valueSpan) : std::nullopt;
 				else if (m.key == "input_schema")
@@ -769,30 +1083,27 @@ private:
 				return fail(f + ".type", "server tool '" + *type + "' cannot be served by an OpenAI-compatible endpoint");
 			if (!name || name->empty())
 				return fail(f + ".name", "tool needs a name");
-			std::string schemaText = "{\"type\":\"object\",\"properties\":{}}";
-			if (schemaSpan && schemaSpan->of(doc) != "null")
-			{
-				if (doc[schemaSpan->begin] != '{')
-					return fail(f + ".input_schema", "must be an object");
-				std::string_view st = schemaSpan->of(doc);
-				Json schema = Json::parse(st.begin(), st.end(), nullptr, false);
-				if (schema.is_discarded() || !schema.is_object())
-					return fail(f + ".input_schema", "must be an object");
-				cleanSchema(schema);
-				schemaText = detail::dump(schema);
-			}
 			text += text.empty() ? "[" : ",";
-			text += "{\"type\":\"function\",\"function\":{\"name\":" + json::quote(*name);
+			text += "{\"type\":\"function\",\"function\":{\"name\":";
+			text += nameSpan->of(doc);
 			if (description)
 			{
 				text += ",\"description\":";
 				text += description->of(doc);
 			}
-			text += ",\"parameters\":" + schemaText + "}}";
+			text += ",\"parameters\":";
+			if (schemaSpan && schemaSpan->of(doc) != "null")
+			{
+				if (doc[schemaSpan->begin] != '{')
+					return fail(f + ".input_schema", "must be an object");
+				cleanSchema(*schemaSpan, text);
+			}
+			else
+				text += "{\"type\":\"object\",\"properties\":{}}";
+			text += "}}";
 		}
 		if (!text.empty())
 			text += "]";
-		toolsText = std::move(text);
 		return true;
 	}
 
@@ -914,20 +1225,19 @@ private:
 		return true;
 	}
 
-public:
-	bool stream = false;
-	/// Set by convertRequest when the tools array was left out of the DOM: its place in rawDoc.
-	std::optional<json::Span> rawTools;
-	std::string_view rawDoc;
-	std::string toolsText; ///< the converted tools array (raw path), empty when there are none
-
 private:
-	Json & _body;
+	std::string_view _doc;
 	const RequestOptions & _options;
+	Json _body = Json::object(); ///< the small top-level parameters only
+	std::optional<Raw> _messages, _system, _tools;
+	std::string _toolsText;      ///< the converted tools array, empty when there are none
+	std::string _mergedSystem;   ///< reorderSystemFirst: every system text, escaped, joined
+	bool _anyMergedSystem = false;
 	std::set<std::string> _strip;
 	bool _stripConst = false, _stripEnum = false;
 	bool _gpt5 = false;
 };
+
 
 // CJK ideographs, kana, hangul and full-width forms: about 1.5 characters per token, against about
 // 4 for Latin text and code.
@@ -1046,8 +1356,11 @@ bool validEscapes(std::string_view s)
 	};
 	for (size_t i = 0; i < s.size(); ++i)
 	{
-		if (s[i] != '\\')
-			continue;
+		// Escapes are rare next to plain text: jump from one backslash to the next.
+		const void * next = std::memchr(s.data() + i, '\\', s.size() - i);
+		if (!next)
+			break;
+		i = size_t(static_cast<const char *>(next) - s.data());
 		if (i + 1 >= s.size())
 			return false;
 		if (s[i + 1] != 'u')
@@ -1078,6 +1391,17 @@ bool validUtf8(std::string_view s)
 	size_t i = 0, n = s.size();
 	while (i < n)
 	{
+		// Mostly ASCII: eight bytes at a time while no high bit is set.
+		while (n - i >= 8)
+		{
+			uint64_t w;
+			std::memcpy(&w, s.data() + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		unsigned char c = static_cast<unsigned char>(s[i]);
 		if (c < 0x80)
 		{
@@ -1139,64 +1463,36 @@ const std::vector<std::string> & defaultStripKeywords()
 RequestResult convertRequest(std::string_view anthropicBody, const RequestOptions & options)
 {
 	RequestResult result;
-	// nlohmann stops at a NUL byte and would accept "{...}\0garbage"; valid JSON never holds a raw NUL.
-	if (anthropicBody.find('\0') != std::string_view::npos)
-	{
-		result.error = "the request body is not a JSON object";
-		return result;
-	}
-	// Tools are converted from the request bytes (descriptions copied verbatim), which more than
-	// halves the time for Claude Code's requests.
-	std::optional<json::Span> toolsSpan;
-	std::string withoutTools;
-	std::string_view domText = splitTools(anthropicBody, withoutTools, toolsSpan);
-	Json body = Json::parse(domText.begin(), domText.end(), nullptr, false);
-	if (body.is_discarded() || !body.is_object())
+	// A UTF-8 byte order mark is skipped, as a JSON parser does.
+	if (anthropicBody.size() >= 3 && anthropicBody.compare(0, 3, "\xEF\xBB\xBF") == 0)
+		anthropicBody.remove_prefix(3);
+	// The whole body is validated once, as strictly as a JSON parser would (syntax, UTF-8, no lone
+	// surrogate escape, no NUL); the converter then copies string bytes without decoding them.
+	std::vector<json::Member> top;
+	if (anthropicBody.find('\0') != std::string_view::npos || !json::scanObject(anthropicBody, top) ||
+		!validUtf8(anthropicBody) || !validEscapes(anthropicBody))
 	{
 		result.error = "the request body is not a JSON object";
 		return result;
 	}
 	try
 	{
-		RequestConverter conv(body, options);
-		conv.rawTools = toolsSpan;
-		conv.rawDoc = anthropicBody;
-		OJson out;
-		if (!conv.run(out))
+		RequestConverter conv(anthropicBody, options);
+		if (!conv.run(top, result.body))
 		{
+			result.body.clear();
 			result.errorField = conv.failure.field;
 			result.error = conv.failure.field + ": " + conv.failure.message;
 			return result;
 		}
 		result.stream = conv.stream;
-		if (conv.toolsText.empty())
-			result.body = detail::dump(out);
-		else
-		{
-			// Same member order as the DOM path: tools right after messages.
-			std::string & b = result.body;
-			b.reserve(anthropicBody.size());
-			b += '{';
-			bool first = true;
-			for (auto it = out.begin(); it != out.end(); ++it)
-			{
-				if (!first)
-					b += ',';
-				first = false;
-				b += json::quote(it.key());
-				b += ':';
-				b += detail::dump(it.value());
-				if (it.key() == "messages")
-					b += ",\"tools\":" + conv.toolsText;
-			}
-			b += '}';
-		}
 		result.ok = true;
 	}
 	catch (const std::exception & e)
 	{
-		// Defensive: the converter checks types before every access.
+		// A field of an unexpected type where only a string (or boolean) makes sense.
 		result.ok = false;
+		result.body.clear();
 		result.error = std::string("cannot convert the request: ") + e.what();
 	}
 	return result;
