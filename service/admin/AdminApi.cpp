@@ -3,6 +3,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/URI.h>
 
+#include "admin/LogsApi.h"
 #include "ccc/config/json_mapping.h"
 #include "http/Responses.h"
 #include "http/Router.h"
@@ -108,6 +109,8 @@ private:
 
 Poco::Net::HTTPRequestHandler * makeAdminApiHandler(const Poco::Net::HTTPServerRequest & request, const ServiceContext & ctx)
 {
+	if (auto * h = makeLogsApiHandler(request, ctx))
+		return h;
 	const std::string path = http::requestPath(request);
 	if (path == "/admin/api/config" && request.getMethod() == "GET")
 		return new ConfigHandler(ctx);

@@ -20,6 +20,7 @@
 #include <Poco/Net/SSLManager.h>
 
 #include "admin/AdminApi.h"
+#include "admin/EventHub.h"
 #include "admin/StaticAssets.h"
 #include "ccc/config/yaml_config.h"
 #include "ccc/version.h"
@@ -48,6 +49,7 @@ struct Service::Impl
 	std::unique_ptr<proxy::RequestSink> storeSink;
 	std::unique_ptr<proxy::ConsoleRequestSink> consoleSink;
 	std::unique_ptr<proxy::FanOutRequestSink> sink;
+	std::unique_ptr<admin::EventHub> events;
 	std::unique_ptr<proxy::ProxyEngine> engine;
 	std::unique_ptr<proxy::ProxyRoutes> proxy;
 };
@@ -237,6 +239,19 @@ int Service::start(std::ostream & err)
 	_impl->proxy = std::make_unique<proxy::ProxyRoutes>(*_impl->engine);
 	_ctx.engine = _impl->engine.get();
 	_ctx.sinks = _impl->sink.get();
+	// The admin's live event stream (GET /admin/api/events): finished requests and breaker
+	// transitions; transitions are also kept as history in the log store.
+	_impl->events = std::make_unique<admin::EventHub>();
+	_impl->sink->add(_impl->events.get());
+	_ctx.events = _impl->events.get();
+	_impl->engine->setTransitionObserver([hub = _impl->events.get(), logger = _impl->logger.get()](const config::Endpoint & e,
+											 const upstream::CircuitBreaker::Transition & t) {
+		const int64_t at = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+		const std::string id = config::endpointId(e);
+		hub->publishBreaker(id, e.name, upstream::CircuitBreaker::stateName(t.from), upstream::CircuitBreaker::stateName(t.to), t.reason, at);
+		if (logger)
+			logger->recordBreakerEvent({id, e.name, at, upstream::CircuitBreaker::stateName(t.to), t.reason});
+	});
 
 	auto router = Poco::makeShared<http::Router>();
 	const ServiceContext & ctx = _ctx;
@@ -326,6 +341,9 @@ void Service::stop()
 		_impl->watcherWake.notify_all();
 		_impl->watcher.join();
 	}
+	// Open event streams end now, so the server's stop never waits on them.
+	if (_impl && _impl->events)
+		_impl->events->shutdown();
 	if (_impl && _impl->engine)
 		_impl->engine->stopProber();
 	if (_impl && _impl->server)

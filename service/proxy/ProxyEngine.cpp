@@ -200,6 +200,8 @@ void ProxyEngine::logTransition(const config::Endpoint & e, const std::optional<
 		return;
 	Poco::Logger::get("breaker").warning("endpoint %s: circuit breaker %s -> %s (%s)", e.name, std::string(upstream::CircuitBreaker::stateName(t->from)),
 		std::string(upstream::CircuitBreaker::stateName(t->to)), t->reason);
+	if (_onTransition)
+		_onTransition(e, *t);
 }
 
 /// Everything about one endpoint's version of the request that does not change between retries.
@@ -912,7 +914,7 @@ void ProxyEngine::stopProber()
 		_prober.join();
 }
 
-bool ProxyEngine::probe(const config::Config & cfg, const config::Endpoint & e, std::string & detail)
+bool ProxyEngine::probe(const config::Config & cfg, const config::Endpoint & e, std::string & detail, api::AttemptRecord * attempt)
 {
 	auto rt = runtime(config::endpointId(e));
 	if (!rt)
@@ -946,6 +948,11 @@ bool ProxyEngine::probe(const config::Config & cfg, const config::Endpoint & e, 
 	ClientWriter sink(nullptr, "probe", 4096);
 	api::AttemptRecord arec;
 	AttemptResult r = runAttempt(*rt, prep.request, prep.settings, sink, arec);
+	if (attempt)
+	{
+		arec.model_sent = prep.settings.sentModel;
+		*attempt = arec;
+	}
 	detail = r.success() ? "ok" : r.error;
 	return r.success();
 }

@@ -57,7 +57,14 @@ public:
 	bool resetEndpoint(const std::string & endpointId);
 
 	/// Sends one health probe to an endpoint now; true on a valid answer. `detail` says why not.
-	bool probe(const config::Config & cfg, const config::Endpoint & endpoint, std::string & detail);
+	/// `attempt`, when given, receives the attempt's record (status, duration, outcome, model).
+	bool probe(const config::Config & cfg, const config::Endpoint & endpoint, std::string & detail,
+		api::AttemptRecord * attempt = nullptr);
+
+	/// Called on every circuit breaker transition (request threads, the prober, admin resets), after
+	/// it is logged. Set before serving; must be quick and must not call back into the engine.
+	using TransitionObserver = std::function<void(const config::Endpoint &, const upstream::CircuitBreaker::Transition &)>;
+	void setTransitionObserver(TransitionObserver observer) { _onTransition = std::move(observer); }
 
 	uint64_t activeRequests() const { return _active.load(); }
 
@@ -79,6 +86,7 @@ private:
 	ConfigStore & _configStore;
 	RequestSink & _sink;
 	Tagger _tagger;
+	TransitionObserver _onTransition;
 	StickySessions _sticky;
 
 	std::mutex _syncMutex; ///< only taken when the config snapshot changed
