@@ -12,6 +12,8 @@ build_pkgs=(cmake ninja-build g++ pkg-config git ca-certificates
 	libpoco-dev libyaml-cpp-dev nlohmann-json3-dev liblua5.4-dev
 	zlib1g-dev libbrotli-dev libzstd-dev libssl-dev libsqlite3-dev libpq-dev
 	emscripten
+	# the admin's Chinese font, subset at build time (admin-wasm/fonts/make_fonts.py)
+	fonts-droid-fallback fonttools
 	# the default build also configures the test targets (GoogleTest, from Debian's source too)
 	libgtest-dev libgmock-dev googletest)
 test_pkgs=(libbenchmark-dev

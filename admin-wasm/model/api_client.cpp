@@ -1,5 +1,7 @@
 #include "model/api_client.h"
 
+#include <cctype>
+
 namespace ccc::admin
 {
 
@@ -8,6 +10,39 @@ void ApiClient::getConfig(std::function<void(ApiResult)> done)
 	HttpRequest req;
 	req.path = "/admin/api/config";
 	request(req, std::move(done));
+}
+
+void ApiClient::getEndpoints(std::function<void(ApiResult)> done)
+{
+	HttpRequest req;
+	req.path = "/admin/api/endpoints";
+	request(req, std::move(done));
+}
+
+void ApiClient::resetEndpointStatus(const std::string & id, std::function<void(ApiResult)> done)
+{
+	HttpRequest req;
+	req.method = "POST";
+	req.path = "/admin/api/endpoints/" + encodePathSegment(id) + "/reset-status";
+	request(req, std::move(done));
+}
+
+std::string ApiClient::encodePathSegment(const std::string & segment)
+{
+	static const char * hex = "0123456789ABCDEF";
+	std::string out;
+	for (unsigned char c : segment)
+	{
+		if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+			out += static_cast<char>(c);
+		else
+		{
+			out += '%';
+			out += hex[c >> 4];
+			out += hex[c & 15];
+		}
+	}
+	return out;
 }
 
 void ApiClient::request(const HttpRequest & req, std::function<void(ApiResult)> done)

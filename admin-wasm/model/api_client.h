@@ -27,6 +27,15 @@ public:
 	/// GET /admin/api/config -> {"path": "...", "config": {...secrets masked...}}
 	void getConfig(std::function<void(ApiResult)> done);
 
+	/// GET /admin/api/endpoints -> {"endpoints": [{...settings, "id", "status", "breaker", counters}]}
+	void getEndpoints(std::function<void(ApiResult)> done);
+
+	/// POST /admin/api/endpoints/<id>/reset-status -> {"message": "..."}; 404 for an unknown id.
+	void resetEndpointStatus(const std::string & id, std::function<void(ApiResult)> done);
+
+	/// Percent-encodes one path segment (RFC 3986 unreserved characters stay as they are).
+	static std::string encodePathSegment(const std::string & segment);
+
 	/// Sends any admin API request and parses its JSON answer (the building block of the calls above).
 	void request(const HttpRequest & request, std::function<void(ApiResult)> done);
 

@@ -15,42 +15,99 @@ const char * loadStateName(LoadState s)
 	return "unknown";
 }
 
-AppState::AppState(HttpTransport transport) : _api(std::move(transport))
+AppState::AppState(HttpTransport transport) : _api(transport), _language(transport)
 {
 }
 
 void AppState::reloadConfig()
 {
-	if (_config.state == LoadState::Loading)
+	if (!_config.begin())
 		return;
-	_config.state = LoadState::Loading;
 	std::weak_ptr<bool> alive = _alive;
 	_api.getConfig([this, alive](ApiResult result) {
 		if (alive.expired())
 			return;
-		++_config.loads_completed;
+		if (!result.ok)
+			_config.fail(result.error);
+		else
+			_config.succeed(checkConfigResponse(result.body));
+	});
+}
+
+void AppState::reloadEndpoints()
+{
+	if (!_endpoints.begin())
+		return;
+	std::weak_ptr<bool> alive = _alive;
+	_api.getEndpoints([this, alive](ApiResult result) {
+		if (alive.expired())
+			return;
 		if (!result.ok)
 		{
-			_config.state = LoadState::Failed;
-			_config.error = result.error;
+			_endpoints.fail(result.error);
 			return;
 		}
-		_config.check = checkConfigResponse(result.body);
-		_config.state = LoadState::Loaded;
-		_config.error.clear();
+		std::string error;
+		std::vector<EndpointStatus> list = parseEndpoints(result.body, error);
+		if (!error.empty())
+			_endpoints.fail(error);
+		else
+			_endpoints.succeed(std::move(list));
+	});
+}
+
+const ActionState & AppState::resetAction(const std::string & id) const
+{
+	static const ActionState idle;
+	auto it = _resets.find(id);
+	return it == _resets.end() ? idle : it->second;
+}
+
+void AppState::resetEndpointStatus(const std::string & id)
+{
+	ActionState & action = _resets[id];
+	if (action.state == LoadState::Loading)
+		return;
+	action.state = LoadState::Loading;
+	std::weak_ptr<bool> alive = _alive;
+	_api.resetEndpointStatus(id, [this, alive, id](ApiResult result) {
+		if (alive.expired())
+			return;
+		ActionState & a = _resets[id];
+		++a.completed;
+		if (!result.ok)
+		{
+			a.state = LoadState::Failed;
+			a.error = result.error;
+			a.message.clear();
+			return;
+		}
+		a.state = LoadState::Loaded;
+		a.error.clear();
+		a.message = result.body.is_object() && result.body.contains("message") && result.body["message"].is_string()
+			? result.body["message"].get<std::string>() : std::string();
+		reloadEndpoints();
 	});
 }
 
 nlohmann::ordered_json AppState::testState() const
 {
 	nlohmann::ordered_json s;
+	s["panel"] = _ui.panel;
+	s["language"] = languageTag(_language.active());
+	s["language_requested"] = languageTag(_language.requested());
+	s["theme"] = themeName(_ui.theme);
+	s["font_state"] = loadStateName(_language.cjkFont().state);
+	s["font_error"] = _language.cjkFont().error;
+	s["font_bytes"] = _language.cjkFont().data ? _language.cjkFont().data->size() : 0;
+
 	s["config_state"] = loadStateName(_config.state);
-	s["loaded"] = _config.check.has_value();
+	s["loaded"] = _config.data.has_value();
 	s["load_error"] = _config.error;
 	s["loads_completed"] = _config.loads_completed;
-	if (_config.check)
+	if (_config.data)
 	{
-		const ConfigCheck & c = *_config.check;
+		const ConfigCheck & c = *_config.data;
 		s["config_path"] = c.path;
 		s["valid"] = c.valid();
 		s["errors"] = c.errors;
@@ -63,6 +120,20 @@ nlohmann::ordered_json AppState::testState() const
 				{"path", d.path}, {"message", d.message}});
 		s["findings"] = std::move(findings);
 	}
+
+	s["endpoints_state"] = loadStateName(_endpoints.state);
+	s["endpoints_error"] = _endpoints.error;
+	s["endpoints_loads"] = _endpoints.loads_completed;
+	nlohmann::ordered_json live = nlohmann::ordered_json::array();
+	if (_endpoints.data)
+		for (const auto & e : *_endpoints.data)
+			live.push_back({{"id", e.id}, {"name", e.name}, {"status", e.status}, {"breaker", e.breaker_state},
+				{"requests", e.requests}, {"failures", e.failures}});
+	s["endpoint_status"] = std::move(live);
+	nlohmann::ordered_json resets = nlohmann::ordered_json::object();
+	for (const auto & [id, a] : _resets)
+		resets[id] = {{"state", loadStateName(a.state)}, {"error", a.error}, {"message", a.message}, {"completed", a.completed}};
+	s["resets"] = std::move(resets);
 	return s;
 }
 

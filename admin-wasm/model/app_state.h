@@ -1,37 +1,26 @@
 #pragma once
+#include <map>
 #include <memory>
-#include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "model/api_client.h"
 #include "model/config_check.h"
+#include "model/endpoints.h"
+#include "model/language_state.h"
+#include "model/resource.h"
+#include "model/ui_state.h"
 
 /// The admin's state, apart from any drawing: what has been loaded from the service, what is in
-/// flight, and what failed. Panels read it and call its actions; API answers update it.
+/// flight, what failed, and the user's choices about the admin itself (panel, theme, language).
+/// Panels read it and call its actions; API answers update it (between frames, on the UI thread).
 namespace ccc::admin
 {
 
-/// The life of one remote resource. Loading may overlap a previous Loaded/Failed value: the old
-/// data stays visible (and valid) until the new answer replaces it.
-enum class LoadState
-{
-	Idle,    ///< never requested
-	Loading, ///< a request is in flight
-	Loaded,  ///< the last request succeeded; its data is current
-	Failed   ///< the last request failed; `error` says why (older data may still be shown)
-};
-
-const char * loadStateName(LoadState s);
-
-struct ConfigResource
-{
-	LoadState state = LoadState::Idle;
-	std::string error;                  ///< set when state == Failed
-	std::optional<ConfigCheck> check;   ///< the latest successfully loaded and checked config
-	int loads_completed = 0;            ///< answers received (success or failure)
-};
+using ConfigResource = Resource<ConfigCheck>;
+using EndpointsResource = Resource<std::vector<EndpointStatus>>;
 
 class AppState
 {
@@ -40,8 +29,21 @@ public:
 
 	/// (Re)fetches the config from the service and checks it; a call while one is in flight is ignored.
 	void reloadConfig();
+	/// (Re)fetches the endpoints with their live state; ignored while one is in flight.
+	void reloadEndpoints();
+	/// Resets the status (circuit breaker) of endpoint `id`; on success the endpoints are reloaded.
+	/// Ignored while a reset of the same endpoint is in flight.
+	void resetEndpointStatus(const std::string & id);
 
 	const ConfigResource & config() const { return _config; }
+	const EndpointsResource & endpoints() const { return _endpoints; }
+	/// The reset action of endpoint `id` (Idle when never triggered).
+	const ActionState & resetAction(const std::string & id) const;
+
+	UiState & ui() { return _ui; }
+	const UiState & ui() const { return _ui; }
+	LanguageState & language() { return _language; }
+	const LanguageState & language() const { return _language; }
 
 	/// The state as JSON for the browser test hook (window.__adminTest.state). Keys are stable:
 	/// tests depend on them.
@@ -50,6 +52,10 @@ public:
 private:
 	ApiClient _api;
 	ConfigResource _config;
+	EndpointsResource _endpoints;
+	std::map<std::string, ActionState> _resets;
+	UiState _ui;
+	LanguageState _language;
 	/// Guards callbacks that outlive the object (the transport may answer after destruction).
 	std::shared_ptr<bool> _alive = std::make_shared<bool>(true);
 };

@@ -39,6 +39,7 @@ ConfigCheck checkConfigResponse(const nlohmann::ordered_json & body)
 	}
 	else
 	{
+		check.raw = body["config"];
 		check.findings = config::configFromJson(body["config"], check.config);
 		config::Diagnostics more = config::validate(check.config);
 		check.findings.insert(check.findings.end(), more.begin(), more.end());

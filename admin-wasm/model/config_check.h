@@ -17,6 +17,7 @@ struct ConfigCheck
 {
 	std::string path;                 ///< config.yaml path on the service's machine
 	config::Config config;            ///< as read back from the API (secrets masked)
+	nlohmann::ordered_json raw;       ///< the "config" mapping exactly as served (for read-only views)
 	/// Mapping findings first (wrong types, unknown keys), then validation findings; each names its key path.
 	config::Diagnostics findings;
 	size_t errors = 0;

@@ -135,7 +135,7 @@ describe('admin foundation', () => {
 	});
 
 	test('the page validates the loaded config in the browser and renders it', async () => {
-		const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+		const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, colorScheme: 'dark' });
 		const page = await context.newPage();
 		const problems = [];
 		page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -144,6 +144,9 @@ describe('admin foundation', () => {
 			const response = await page.goto(`${service.baseUrl}/admin/`);
 			assert.equal(response.status(), 200);
 			let hook = await waitForHook(page, 3, 'state.config_state === "loaded"');
+			assert.equal(hook.state.theme, 'dark', 'the theme follows prefers-color-scheme');
+			hook = await clickWidget(page, 'nav.settings');
+			assert.equal(hook.state.panel, 'settings');
 			const s = hook.state;
 			assert.equal(s.loaded, true);
 			assert.equal(s.load_error, '');
@@ -157,8 +160,7 @@ describe('admin foundation', () => {
 			assert.equal(s.summary, 'configuration valid: 2 endpoints, 1 warning');
 
 			// Drawn, not just computed: each finding and endpoint row is on screen.
-			for (const name of ['tab.config_check', 'config_check.summary', 'config_check.reload',
-				'config_check.finding.0', 'config_check.endpoint.0', 'config_check.endpoint.1'])
+			for (const name of ['nav.settings', 'settings.summary', 'settings.reload', 'settings.finding.0', 'settings.values'])
 				assert.ok(hook.widgets[name], `widget ${name} missing: ${Object.keys(hook.widgets).join(', ')}`);
 			assert.deepEqual([hook.canvas.css_width, hook.canvas.css_height], [1280, 800]);
 
@@ -167,17 +169,20 @@ describe('admin foundation', () => {
 
 			// Input reaches ImGui at the right coordinates: hiding warnings removes the finding row,
 			// Reload fetches the config again.
-			hook = await clickWidget(page, 'config_check.show_warnings');
-			assert.equal(hook.widgets['config_check.finding.0'], undefined, 'warning row still shown after unticking');
-			hook = await clickWidget(page, 'config_check.show_warnings');
-			assert.ok(hook.widgets['config_check.finding.0'], 'warning row not shown again');
-			await clickWidget(page, 'config_check.reload');
-			hook = await waitForHook(page, 0, 'state.loads_completed >= 2 && state.config_state === "loaded"');
+			hook = await clickWidget(page, 'settings.show_warnings');
+			assert.equal(hook.widgets['settings.finding.0'], undefined, 'warning row still shown after unticking');
+			hook = await clickWidget(page, 'settings.show_warnings');
+			assert.ok(hook.widgets['settings.finding.0'], 'warning row not shown again');
+			// (Opening Settings reloaded the config once already.)
+			hook = await waitForHook(page, 0, 'state.config_state === "loaded"');
+			const loads = hook.state.loads_completed;
+			await clickWidget(page, 'settings.reload');
+			hook = await waitForHook(page, 0, `state.loads_completed > ${loads} && state.config_state === "loaded"`);
 			assert.equal(hook.state.summary, 'configuration valid: 2 endpoints, 1 warning');
 
 			// Pixels: the UI rendered (not one flat colour), and the summary line has text in it.
 			const png = await page.screenshot({ path: path.join(artifactsDir(), 'admin_foundation.png') });
-			const px = await pixelStats(browser, png, hook.widgets['config_check.summary']);
+			const px = await pixelStats(browser, png, hook.widgets['settings.summary']);
 			assert.equal(px.width, 1280);
 			assert.ok(px.whole.distinct >= 8, `only ${px.whole.distinct} colours on screen`);
 			assert.ok(px.whole.dominantShare < 0.97, `one colour covers ${(px.whole.dominantShare * 100).toFixed(1)}%`);
@@ -204,7 +209,7 @@ describe('admin foundation', () => {
 			const size = await page.evaluate(() => [document.getElementById('canvas').width, document.getElementById('canvas').height]);
 			assert.deepEqual(size, [1600, 1200]);
 			// Widget rectangles stay in CSS pixels.
-			const r = hook.widgets['config_check.summary'];
+			const r = hook.widgets['nav.settings'];
 			assert.ok(r && r[2] <= 800 && r[3] <= 600, JSON.stringify(r));
 			const png = await page.screenshot({ path: path.join(artifactsDir(), 'admin_foundation_hidpi.png') });
 			const px = await pixelStats(browser, png);
@@ -231,7 +236,8 @@ describe('admin foundation', () => {
 			await page.route('**/admin/api/config', (route) => route.fulfill({ status: 200,
 				contentType: 'application/json', body: JSON.stringify({ path: '/etc/ccc/config.yaml', config }) }));
 			await page.goto(`${service.baseUrl}/admin/`);
-			const hook = await waitForHook(page, 3, 'state.config_state === "loaded"');
+			await waitForHook(page, 3, 'state.config_state === "loaded"');
+			const hook = await clickWidget(page, 'nav.settings');
 			const s = hook.state;
 			assert.equal(s.valid, false);
 			assert.deepEqual(s.endpoints, ['ok', 'broken']);
@@ -243,7 +249,7 @@ describe('admin foundation', () => {
 			assert.equal(s.errors, s.findings.filter((f) => f.severity === 'error').length);
 			assert.ok(s.summary.startsWith(`${s.errors} error`), s.summary);
 			for (let i = 0; i < s.findings.length; ++i)
-				assert.ok(hook.widgets[`config_check.finding.${i}`], `finding ${i} not drawn`);
+				assert.ok(hook.widgets[`settings.finding.${i}`], `finding ${i} not drawn`);
 			await page.screenshot({ path: path.join(artifactsDir(), 'admin_foundation_invalid.png') });
 		} finally {
 			await context.close();
@@ -258,17 +264,21 @@ describe('admin foundation', () => {
 				contentType: 'application/json', body: JSON.stringify({ error: 'config store unavailable' }) }));
 			await page.goto(`${service.baseUrl}/admin/`);
 			let hook = await waitForHook(page, 3, 'state.config_state === "failed"');
+			await clickWidget(page, 'nav.settings');
+			// Opening Settings reloads the config: it fails the same way.
+			hook = await waitForHook(page, 0, 'state.loads_completed >= 2 && state.config_state === "failed"');
 			assert.equal(hook.state.loaded, false);
 			assert.equal(hook.state.load_error, 'HTTP 500: config store unavailable');
-			assert.ok(hook.widgets['config_check.status'], 'the error is not drawn');
+			assert.ok(hook.widgets['settings.status'], 'the error is not drawn');
 
 			// No answer at all (connection refused, service down): status 0 from emscripten_fetch.
 			await page.unroute('**/admin/api/config');
 			await page.route('**/admin/api/config', (route) => route.abort('connectionrefused'));
-			await clickWidget(page, 'config_check.reload');
-			hook = await waitForHook(page, 0, 'state.loads_completed >= 2 && state.config_state === "failed"');
+			const loads = hook.state.loads_completed;
+			await clickWidget(page, 'settings.reload');
+			hook = await waitForHook(page, 0, `state.loads_completed > ${loads} && state.config_state === "failed"`);
 			assert.match(hook.state.load_error, /^service unreachable/);
-			assert.ok(hook.widgets['config_check.status'], 'the error is not drawn');
+			assert.ok(hook.widgets['settings.status'], 'the error is not drawn');
 		} finally {
 			await context.close();
 		}
