@@ -117,7 +117,7 @@ void EndpointsPanel::draw(PanelContext & ctx)
 		ImGui::TableNextColumn();
 		ImGui::TextUnformatted(joined(e.tags).c_str());
 		ImGui::TableNextColumn();
-		// The action and its outcome share the cell: an error shows beside the button that caused it.
+		// The action and its outcome share the cell: the outcome shows at the button that caused it.
 		const ActionState & reset = ctx.state.resetAction(e.id);
 		ImGui::BeginDisabled(reset.state == LoadState::Loading || e.id.empty());
 		if (ImGui::SmallButton(tr(Msg::ResetStatus)))
@@ -138,8 +138,10 @@ void EndpointsPanel::draw(PanelContext & ctx)
 		}
 		else if (reset.state == LoadState::Failed)
 		{
-			ImGui::SameLine();
-			ImGui::TextColored(colours.error, tr(Msg::ResetFailed), reset.error.c_str());
+			// Under the button, wrapped to the cell: an error can be long and must be read whole.
+			ImGui::PushStyleColor(ImGuiCol_Text, colours.error);
+			ImGui::TextWrapped(tr(Msg::ResetFailed), reset.error.c_str());
+			ImGui::PopStyleColor();
 			ctx.hook.recordItem(row + ".reset_status");
 		}
 		ImGui::PopID();
