@@ -18,7 +18,7 @@ if [ ! -f "$BUILD/build.ninja" ]; then
 	cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
 		-DCCC_BUILD_WASM=OFF -DCCC_BUILD_TESTS=ON -DCCC_BUILD_BENCH=ON
 fi
-cmake --build "$BUILD" -j "$JOBS" --target claude-code-companion proxy_bench tagging_bench convert_bench
+cmake --build "$BUILD" -j "$JOBS" --target claude-code-companion proxy_bench tagging_bench convert_bench store_bench
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # 512 streams need 512 client + 512 fake-upstream threads and as many sockets in this process.
@@ -26,4 +26,5 @@ ulimit -n 8192 2>/dev/null || true
 # shellcheck disable=SC2086
 "$BUILD/bin/tagging_bench" "$ROOT/tests/data"
 "$BUILD/bin/convert_bench" "$ROOT/tests/data"
+"$BUILD/bin/store_bench" "$ROOT/tests/data"
 exec "$BUILD/bin/proxy_bench" ${BENCH_ARGS:-}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 
 #include "store/BodyPolicy.h"
@@ -32,6 +33,27 @@ void shed(api::CapturedBody & b)
 	std::string().swap(b.bytes);
 }
 } // namespace
+
+RequestLoggerOptions RequestLoggerOptions::fromEnvironment()
+{
+	RequestLoggerOptions o;
+	const char * v = std::getenv("CCC_LOG_QUEUE_MAX_BYTES");
+	if (v && *v >= '0' && *v <= '9') // strtoull would take "-5" as a huge number
+	{
+		char * end = nullptr;
+		unsigned long long n = std::strtoull(v, &end, 10);
+		unsigned long long mult = 1;
+		if (end && (*end == 'k' || *end == 'K'))
+			mult = 1024ull, ++end;
+		else if (end && (*end == 'm' || *end == 'M'))
+			mult = 1024ull * 1024, ++end;
+		else if (end && (*end == 'g' || *end == 'G'))
+			mult = 1024ull * 1024 * 1024, ++end;
+		if (end && *end == '\0' && n > 0)
+			o.max_queue_bytes = static_cast<size_t>(n * mult);
+	}
+	return o;
+}
 
 RequestLogger::RequestLogger(const config::LoggingConfig & cfg, RequestLoggerOptions opts)
 	: RequestLogger(openLogStore(cfg), cfg, opts)
@@ -176,6 +198,20 @@ void RequestLogger::accountStats(const api::RequestRecord & r)
 
 void RequestLogger::submit(api::RequestRecord && rec)
 {
+	// What went upstream is usually byte-identical to what the client sent (no rewrite): keep one
+	// copy from here on (the store writes it once too). Compared outside the lock.
+	Item item;
+	item.same_as_client.reserve(rec.attempts.size());
+	for (auto & a : rec.attempts)
+	{
+		bool same = !a.request_body.bytes.empty() && a.request_body.totalSize == rec.client_request_body.totalSize &&
+			a.request_body.bytes == rec.client_request_body.bytes;
+		if (same)
+			std::string().swap(a.request_body.bytes);
+		item.same_as_client.push_back(same);
+	}
+	item.bytes = approxBytes(rec);
+
 	std::unique_lock<std::mutex> lk(_mutex);
 	_counters.submitted++;
 	if (_stopping)
@@ -189,8 +225,6 @@ void RequestLogger::submit(api::RequestRecord && rec)
 		_counters.records_dropped++;
 		return;
 	}
-	Item item;
-	item.bytes = approxBytes(rec);
 	if (_queueBytes + item.bytes > _opts.max_queue_bytes)
 	{
 		shed(rec.client_request_body);
@@ -265,13 +299,11 @@ PreparedRecord RequestLogger::prepare(Item && item, const config::LoggingConfig 
 		}
 		return applyBodyPolicy(b, which, cfg.truncated_body_bytes, cfg.max_body_bytes, secrets);
 	};
-	// What went upstream is usually byte-identical to what the client sent (no rewrite): store it
-	// once. Decided on the raw bytes, before the policy changes them.
-	std::vector<bool> sameAsClient;
-	for (const auto & a : r.attempts)
-		sameAsClient.push_back(!item.bodies_shed && !a.request_body.bytes.empty() &&
-			a.request_body.totalSize == r.client_request_body.totalSize &&
-			a.request_body.bytes == r.client_request_body.bytes);
+	// Decided at submit on the raw bytes, before the policy changes them (see Item::same_as_client).
+	std::vector<bool> sameAsClient(r.attempts.size(), false);
+	if (!item.bodies_shed)
+		for (size_t i = 0; i < r.attempts.size() && i < item.same_as_client.size(); ++i)
+			sameAsClient[i] = item.same_as_client[i];
 	pr.client_request_body = policy(r.client_request_body, cfg.log_request_body);
 	pr.client_response_body = policy(r.client_response_body, cfg.log_response_body);
 	for (size_t i = 0; i < r.attempts.size(); ++i)
@@ -316,8 +348,11 @@ void RequestLogger::writerLoop()
 				break;
 			if (idle || (!_stopping && (_paused || nowMs() < backoffUntil)))
 				continue;
-			while (!_queue.empty() && items.size() < _opts.batch_records)
+			size_t batchBytes = 0;
+			while (!_queue.empty() && items.size() < _opts.batch_records &&
+				(items.empty() || batchBytes + _queue.front().bytes <= _opts.batch_bytes))
 			{
+				batchBytes += _queue.front().bytes;
 				_queueBytes -= _queue.front().bytes;
 				items.push_back(std::move(_queue.front()));
 				_queue.pop_front();

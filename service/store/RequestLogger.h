@@ -25,7 +25,9 @@
 ///
 /// Overload (the writer cannot keep up) is handled without blocking and without silent loss:
 ///  1. over max_queue_bytes, a record is queued WITHOUT its headers and bodies (stored with
-///     bodies_shed = 1 so the admin can say why; counted in bodies_shed);
+///     bodies_shed = 1 so the admin can say why; counted in bodies_shed). The bound is part of the
+///     service's memory budget (512 streams in <= 150 MB): records wait in the queue with their
+///     bodies, and the batch being written is bounded too (batch_bytes);
 ///  2. over max_queue_records, the record is dropped (counted in records_dropped). Its statistics
 ///     were already counted at submit time, so endpoint statistics never lose requests.
 /// A batch that keeps failing to commit (database unavailable) is retried 3 times and then
@@ -42,11 +44,21 @@
 namespace ccc::store
 {
 
+inline constexpr size_t kDefaultMaxQueueBytes = 32ull * 1024 * 1024;
+
 struct RequestLoggerOptions
 {
+	/// Defaults, with max_queue_bytes from CCC_LOG_QUEUE_MAX_BYTES when set and valid.
+	static RequestLoggerOptions fromEnvironment();
+
 	size_t max_queue_records = 20000;
-	size_t max_queue_bytes = 256ull * 1024 * 1024;
+	/// Bodies and headers waiting for the writer. 32 MiB is a few hundred Claude Code requests,
+	/// a fraction of a second of the writer's work; the environment variable
+	/// CCC_LOG_QUEUE_MAX_BYTES (bytes, or with a K/M/G suffix) overrides it in the service.
+	size_t max_queue_bytes = kDefaultMaxQueueBytes;
 	size_t batch_records = 200;
+	/// A batch stops taking records at this many body and header bytes (at least one record).
+	size_t batch_bytes = 8ull * 1024 * 1024;
 	int64_t retention_interval_ms = 10 * 60 * 1000;
 	bool start_retention_thread = true;
 	/// Tests: the writer thread starts paused (queue fills) until resumeWriter().
@@ -72,7 +84,7 @@ class RequestLogger
 {
 public:
 	/// Opens the configured store (openLogStore) and starts the threads. Throws StoreError.
-	explicit RequestLogger(const config::LoggingConfig & cfg, RequestLoggerOptions opts = {});
+	explicit RequestLogger(const config::LoggingConfig & cfg, RequestLoggerOptions opts = RequestLoggerOptions::fromEnvironment());
 	/// Uses an already opened store (shared with the admin API's queries).
 	RequestLogger(std::shared_ptr<LogStore> store, const config::LoggingConfig & cfg, RequestLoggerOptions opts = {});
 	/// Drains the queue (everything submitted is written or counted as failed), then stops.
@@ -116,6 +128,9 @@ private:
 	{
 		api::RequestRecord rec;
 		bool bodies_shed = false;
+		/// Per attempt: its request body was byte-identical to the client's and was released at
+		/// submit, so the queue holds (and counts) one copy.
+		std::vector<bool> same_as_client;
 		uint64_t seq = 0;
 		size_t bytes = 0;
 	};

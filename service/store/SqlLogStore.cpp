@@ -1,8 +1,11 @@
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <climits>
+#include <cmath>
+#include <cstring>
+#include <deque>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -240,6 +243,43 @@ std::string lowerAscii(std::string s)
 
 constexpr size_t kCompressThreshold = 1024;
 
+/// zstd of `in`, reusing the result when the same bytes were compressed recently on this thread.
+/// Bodies repeat: the attempt's response is the client's response, a failover re-sends the same
+/// request, and clients retry. Compression is most of the writer's work (a 76 KB Claude Code
+/// request takes longer to compress than to insert), so a byte-exact match (size, then memcmp)
+/// against the last few bodies is worth it. Holds at most kCacheEntries bodies of at most
+/// kCacheMaxBody bytes each, per writer thread.
+std::string compressCached(const std::string & in)
+{
+	constexpr size_t kCacheEntries = 8;
+	constexpr size_t kCacheMaxBody = 1024 * 1024;
+	struct Entry
+	{
+		std::string in, out;
+	};
+	thread_local std::deque<Entry> cache;
+	for (auto it = cache.begin(); it != cache.end(); ++it)
+		if (it->in.size() == in.size() && std::memcmp(it->in.data(), in.data(), in.size()) == 0)
+		{
+			std::string out = it->out;
+			if (it != cache.begin())
+			{
+				Entry hit = std::move(*it);
+				cache.erase(it);
+				cache.push_front(std::move(hit));
+			}
+			return out;
+		}
+	std::string out = zstdCompress(in);
+	if (in.size() <= kCacheMaxBody)
+	{
+		cache.push_front(Entry{in, out});
+		if (cache.size() > kCacheEntries)
+			cache.pop_back();
+	}
+	return out;
+}
+
 /// Appends (body, size, flags) params; returns the bytes it will occupy.
 int64_t bindBody(DbParams & p, const api::CapturedBody & b, const BodyInfo & info)
 {
@@ -259,7 +299,7 @@ int64_t bindBody(DbParams & p, const api::CapturedBody & b, const BodyInfo & inf
 	const std::string & in = b.bytes;
 	if (in.size() >= kCompressThreshold)
 	{
-		std::string z = zstdCompress(in);
+		std::string z = compressCached(in);
 		if (z.size() < in.size() - in.size() / 10)
 		{
 			data = std::move(z);
@@ -458,10 +498,32 @@ public:
 		if (records.empty() && statDeltas.empty() && events.empty())
 			return;
 		// Encode (compress) everything before taking the write lock: the transaction only inserts.
-		std::vector<Encoded> encoded;
-		encoded.reserve(records.size());
-		for (const auto & r : records)
-			encoded.push_back(encodeRecord(r));
+		// Compression is most of the work; a large batch is split over two threads (the writer
+		// otherwise uses one core of a machine that has more).
+		std::vector<Encoded> encoded(records.size());
+		const size_t split = records.size() >= 8 ? records.size() / 2 : records.size();
+		auto encodeRange = [&](size_t from, size_t to) {
+			for (size_t i = from; i < to; ++i)
+				encoded[i] = encodeRecord(records[i]);
+		};
+		if (split < records.size())
+		{
+			auto second = std::async(std::launch::async, encodeRange, split, records.size());
+			std::exception_ptr first;
+			try
+			{
+				encodeRange(0, split);
+			}
+			catch (...)
+			{
+				first = std::current_exception();
+			}
+			second.get(); // rethrows the helper's failure
+			if (first)
+				std::rethrow_exception(first);
+		}
+		else
+			encodeRange(0, records.size());
 		Lease c(*this);
 		c->execScript(_d.beginWrite());
 		try
