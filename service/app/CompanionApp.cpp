@@ -5,12 +5,15 @@
 #include <sstream>
 #include <unistd.h>
 
+#include <Poco/Environment.h>
 #include <Poco/Path.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/IntValidator.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionCallback.h>
 
+#include "app/SdNotify.h"
+#include "app/Signals.h"
 #include "ccc/config/yaml_config.h"
 #include "ccc/version.h"
 #include "core/Service.h"
@@ -161,6 +164,12 @@ int CompanionApp::main(const std::vector<std::string> & args)
 		std::cerr << "cannot change to the start directory " << _startDir << std::endl;
 		return EXIT_OSERR;
 	}
+#if defined(_WIN32)
+	// Started by the service manager (registered by the installer or `service install`) the
+	// process has no --config and runs in System32: use the installer's config in ProgramData.
+	if (config().getBool("application.runAsService", false) && _configPath == "config.yaml")
+		_configPath = Poco::Environment::get("PROGRAMDATA", "C:\\ProgramData") + "\\Claude Code Companion\\config.yaml";
+#endif
 	ServiceOptions opts;
 	opts.configPath = resolve(_configPath);
 	opts.portOverride = _portOverride;
@@ -170,11 +179,15 @@ int CompanionApp::main(const std::vector<std::string> & args)
 	if (_checkOnly)
 		return Service::checkConfig(opts, std::cout, std::cerr);
 
+	// Before the service starts any thread: SIGTERM/SIGHUP are then only taken by waitForStop.
+	blockServiceSignals();
 	Service service(opts);
 	int rc = service.start(std::cerr);
 	if (rc != 0)
 		return rc;
-	waitForTerminationRequest();
+	sdNotify("READY=1");
+	waitForStop([&service] { service.reloadConfig(); }, [this] { waitForTerminationRequest(); });
+	sdNotify("STOPPING=1");
 	service.stop();
 	return EXIT_OK;
 }

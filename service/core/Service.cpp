@@ -24,6 +24,7 @@
 #include "admin/StaticAssets.h"
 #include "ccc/config/yaml_config.h"
 #include "ccc/version.h"
+#include "core/GracefulStop.h"
 #include "http/BasicHandlers.h"
 #include "http/Router.h"
 #include "proxy/ProxyEngine.h"
@@ -41,10 +42,13 @@ struct Service::Impl
 	std::unique_ptr<admin::StaticAssets> assets;
 	std::unique_ptr<Poco::ThreadPool> pool;
 	std::unique_ptr<Poco::Net::HTTPServer> server;
+	Poco::Net::ServerSocket listener; ///< shares the server's socket: closed first on stop
+	Poco::SharedPtr<DrainingFactory> draining; ///< the router, counting requests in flight
 	std::thread watcher;
 	std::mutex watcherMutex;
 	std::condition_variable watcherWake;
 	bool watcherStop = false;
+	bool watcherReload = false; ///< SIGHUP: reload now, even if the file looks unchanged
 	std::unique_ptr<store::RequestLogger> logger;
 	std::unique_ptr<proxy::RequestSink> storeSink;
 	std::unique_ptr<proxy::ConsoleRequestSink> consoleSink;
@@ -295,7 +299,9 @@ int Service::start(std::ostream & err)
 	{
 		Poco::Net::SocketAddress addr(cfg->server.host, static_cast<Poco::UInt16>(cfg->server.port));
 		Poco::Net::ServerSocket socket(addr, 1024);
-		_impl->server = std::make_unique<Poco::Net::HTTPServer>(router, *_impl->pool, socket, params);
+		_impl->draining = Poco::makeShared<DrainingFactory>(router);
+		_impl->server = std::make_unique<Poco::Net::HTTPServer>(_impl->draining, *_impl->pool, socket, params);
+		_impl->listener = socket;
 		_impl->server->start();
 	}
 	catch (const Poco::Exception & e)
@@ -312,17 +318,32 @@ int Service::start(std::ostream & err)
 	_impl->watcher = std::thread([this] {
 		Poco::Logger & clog = Poco::Logger::get("config");
 		std::unique_lock<std::mutex> lock(_impl->watcherMutex);
-		while (!_impl->watcherWake.wait_for(lock, std::chrono::seconds(1), [this] { return _impl->watcherStop; }))
+		for (;;)
 		{
+			_impl->watcherWake.wait_for(lock, std::chrono::seconds(1), [this] { return _impl->watcherStop || _impl->watcherReload; });
+			if (_impl->watcherStop)
+				break;
+			const bool forced = _impl->watcherReload;
+			_impl->watcherReload = false;
 			config::Diagnostics found;
-			bool published = _configStore->reloadIfChanged(found);
+			bool published = false;
+			if (forced)
+			{
+				ConfigPtr before = _configStore->snapshot();
+				found = _configStore->load();
+				published = _configStore->snapshot() != before;
+			}
+			else
+				published = _configStore->reloadIfChanged(found);
 			if (found.empty() && !published)
 				continue;
 			const std::string text = config::formatDiagnostics(found, _options.configPath);
 			if (config::hasErrors(found))
-				clog.error("config.yaml changed but is invalid; the running configuration stays:\n%s", text);
+				clog.error("config.yaml %s but is invalid; the running configuration stays:\n%s",
+					std::string(forced ? "reload requested (SIGHUP)" : "changed"), text);
 			else if (published)
-				clog.information("config.yaml changed: reloaded%s", text.empty() ? std::string() : "\n" + text);
+				clog.information("config.yaml %s: reloaded%s", std::string(forced ? "reload requested (SIGHUP)" : "changed"),
+					text.empty() ? std::string() : "\n" + text);
 		}
 	});
 	if (!Poco::File(_ctx.adminAssetsDir + "/index.html").exists())
@@ -348,7 +369,7 @@ void Service::stop()
 		_impl->engine->stopProber();
 	if (_impl && _impl->server)
 	{
-		_impl->server->stopAll(true);
+		drainServer(*_impl->server, _impl->listener, *_impl->draining, _configStore->snapshot()->server.shutdown_grace_ms);
 		_impl->server.reset();
 	}
 	if (_impl && _impl->pool)
@@ -365,6 +386,17 @@ void Service::stop()
 		_impl->storeSink.reset();
 		_impl->logger.reset();
 	}
+}
+
+void Service::reloadConfig()
+{
+	if (!_impl)
+		return;
+	{
+		std::lock_guard<std::mutex> lock(_impl->watcherMutex);
+		_impl->watcherReload = true;
+	}
+	_impl->watcherWake.notify_all();
 }
 
 } // namespace ccc

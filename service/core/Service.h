@@ -32,7 +32,13 @@ public:
 	/// Writes the default config if none exists, loads and validates it, starts listening.
 	/// Returns 0, or a sysexits code after printing why to `err`.
 	int start(std::ostream & err);
+	/// Stops accepting connections, lets requests in flight (streams included) finish for up to
+	/// server.shutdown_grace, closes what is still open after that, then flushes the log store.
 	void stop();
+	/// Re-reads config.yaml now (SIGHUP), whether or not the file looks changed; an invalid file
+	/// is logged and the running configuration stays. Returns at once (the reload is done by the
+	/// config watcher thread). No effect before start().
+	void reloadConfig();
 
 	/// --check-config: prints every finding and a summary; 0 when valid, 1 on errors.
 	static int checkConfig(const ServiceOptions & options, std::ostream & out, std::ostream & err);

@@ -445,6 +445,7 @@ void readServer(const json & node, ServerConfig & s, Diagnostics & d)
 	r.integer("port", s.port);
 	r.integer("max_concurrent_streams", s.max_concurrent_streams);
 	r.byteSize("max_request_body", s.max_request_body);
+	r.duration("shutdown_grace", s.shutdown_grace_ms);
 	r.stringList("client_tokens", s.client_tokens);
 	r.str("admin_password_hash", s.admin_password_hash);
 	r.obsolete("auth_token", "is not used (the original ignored it too); use server.client_tokens to require client tokens");
@@ -772,6 +773,7 @@ json configToJson(const Config & c, bool maskSecrets)
 	json root = json::object();
 	json server = {{"host", c.server.host}, {"port", c.server.port}, {"max_concurrent_streams", c.server.max_concurrent_streams},
 		{"max_request_body", c.server.max_request_body}};
+	server["shutdown_grace"] = formatDurationMs(c.server.shutdown_grace_ms);
 	json tokens = json::array();
 	for (const auto & t : c.server.client_tokens)
 		tokens.push_back(secret(t));

@@ -430,6 +430,8 @@ Diagnostics validate(const Config & c)
 		ck.error("server.max_concurrent_streams", "must be between 1 and 100000");
 	if (c.server.max_request_body < 1024)
 		ck.error("server.max_request_body", "must be at least 1KB");
+	if (c.server.shutdown_grace_ms > 3600LL * 1000)
+		ck.error("server.shutdown_grace", "must be at most 1h");
 
 	if (c.endpoints.empty())
 		ck.warning("endpoints", "no endpoints are configured: every /v1 request will fail until one is added");

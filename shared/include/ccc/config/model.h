@@ -27,6 +27,9 @@ struct ServerConfig
 	int max_concurrent_streams = 512;
 	/// new: maximum accepted client request body, bytes.
 	int64_t max_request_body = 32LL * 1024 * 1024;
+	/// new: on SIGTERM or a service stop, how long requests in flight (open streams included) may
+	/// take to finish before their connections are closed; milliseconds, at most one hour.
+	int64_t shutdown_grace_ms = 30000;
 	/// new: bearer tokens / x-api-keys a client must present; empty means any (loopback default).
 	std::vector<std::string> client_tokens;
 	/// new: hash of the admin password ("scrypt$..." / "pbkdf2$..."); required beyond loopback.
