@@ -1,6 +1,7 @@
 #include "ccc/api/admin_logs.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 
@@ -195,7 +196,11 @@ bool parseInt64(const std::string & s, int64_t & out)
 	for (size_t k = i; k < s.size(); ++k)
 		if (s[k] < '0' || s[k] > '9')
 			return false;
-	out = std::strtoll(s.c_str(), nullptr, 10);
+	errno = 0;
+	long long v = std::strtoll(s.c_str(), nullptr, 10);
+	if (errno == ERANGE)
+		return false;
+	out = v;
 	return true;
 }
 

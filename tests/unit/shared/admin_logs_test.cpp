@@ -46,7 +46,7 @@ TEST(AdminLogsParams, NamesTheBadParameter)
 	const Case cases[] = {{{{"from", "yesterday"}}, "from"}, {{{"to", "-5"}}, "to"},
 		{{{"from", "2000"}, {"to", "1000"}}, "to"}, {{{"limit", "0"}}, "limit"}, {{{"limit", "1001"}}, "limit"},
 		{{{"limit", "ten"}}, "limit"}, {{{"status", "6xx"}}, "status"}, {{{"cursor", "garbage"}}, "cursor"},
-		{{{"cursor", "12:x"}}, "cursor"}, {{{"from", "99999999999999999999999"}}, "from"}};
+		{{{"cursor", "12:x"}}, "cursor"}, {{{"from", "99999999999999999999999"}}, "from"}, {{{"to", "9999999999999999999"}}, "to"}};
 	for (const auto & c : cases)
 	{
 		LogsListParams p;
