@@ -12,6 +12,7 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionCallback.h>
 
+#include "app/AdminPassword.h"
 #include "app/SdNotify.h"
 #include "app/Signals.h"
 #include "ccc/config/yaml_config.h"
@@ -59,6 +60,10 @@ void CompanionApp::defineOptions(Poco::Util::OptionSet & options)
 						  .callback(OptionCallback<CompanionApp>(this, &CompanionApp::handleCheck)));
 	options.addOption(Option("version", "v", "print the version and exit").required(false).repeatable(false).callback(
 		OptionCallback<CompanionApp>(this, &CompanionApp::handleVersion)));
+	options.addOption(Option("set-admin-password", "", "read a new admin password (terminal or stdin), store its hash in config.yaml and exit")
+						  .required(false)
+						  .repeatable(false)
+						  .callback(OptionCallback<CompanionApp>(this, &CompanionApp::handleSetAdminPassword)));
 	options.addOption(Option("admin-dir", "", "directory holding the admin UI files (default: found next to the binary)")
 						  .required(false)
 						  .repeatable(false)
@@ -72,7 +77,12 @@ void CompanionApp::handleHelp(const std::string &, const std::string &)
 	help.setCommand(commandName());
 	help.setUsage("[--config PATH] [--port N] [--check-config] [--version] [--help] [--daemon --pidfile=PATH]");
 	help.setHeader("Claude Code Companion: a failover proxy between Claude Code and many upstream endpoints.");
-	help.setFooter("The admin UI is served at http://HOST:PORT/admin/ ; see docs/CONFIG.md for config.yaml.");
+	help.setFooter("Commands:\n"
+				   "  setup-claude [--dry-run] [--config PATH] [--url URL] [--token TOKEN]\n"
+				   "      point Claude Code at this proxy: writes its settings into the \"env\" of ~/.claude/settings.json\n"
+				   "      (timestamped backup first; --dry-run prints the result)\n\n"
+				   "The admin UI is served at http://HOST:PORT/admin/ and the Claude Code set-up guide at http://HOST:PORT/ ;\n"
+				   "see docs/CONFIG.md for config.yaml and docs/SECURITY.md for access control.");
 	help.format(std::cout);
 	_stop = true;
 	stopOptionsProcessing();
@@ -98,6 +108,11 @@ void CompanionApp::handleVersion(const std::string &, const std::string &)
 	std::cout << "Claude Code Companion " << CCC_VERSION << std::endl;
 	_stop = true;
 	stopOptionsProcessing();
+}
+
+void CompanionApp::handleSetAdminPassword(const std::string &, const std::string &)
+{
+	_setAdminPassword = true;
 }
 
 void CompanionApp::handleAdminDir(const std::string &, const std::string & value)
@@ -178,6 +193,8 @@ int CompanionApp::main(const std::vector<std::string> & args)
 
 	if (_checkOnly)
 		return Service::checkConfig(opts, std::cout, std::cerr);
+	if (_setAdminPassword)
+		return app::setAdminPassword(opts.configPath, std::cin, std::cout, std::cerr);
 
 	// Before the service starts any thread: SIGTERM/SIGHUP are then only taken by waitForStop.
 	blockServiceSignals();

@@ -39,6 +39,7 @@ private:
 	void handleCheck(const std::string & name, const std::string & value);
 	void handleVersion(const std::string & name, const std::string & value);
 	void handleAdminDir(const std::string & name, const std::string & value);
+	void handleSetAdminPassword(const std::string & name, const std::string & value);
 	std::string resolve(const std::string & path) const;
 
 	std::string _startDir; ///< captured before --daemon changes to /
@@ -46,6 +47,7 @@ private:
 	std::string _adminDir;
 	int _portOverride = 0;
 	bool _checkOnly = false;
+	bool _setAdminPassword = false;
 	bool _stop = false;
 	int _exitCode = 0;
 };

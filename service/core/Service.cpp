@@ -25,8 +25,10 @@
 #include "ccc/config/yaml_config.h"
 #include "ccc/version.h"
 #include "core/GracefulStop.h"
+#include "http/AccessControl.h"
 #include "http/BasicHandlers.h"
 #include "http/Router.h"
+#include "metrics/Metrics.h"
 #include "proxy/ProxyEngine.h"
 #include "proxy/ProxyRoutes.h"
 #include "proxy/RequestSink.h"
@@ -56,6 +58,8 @@ struct Service::Impl
 	std::unique_ptr<admin::EventHub> events;
 	std::unique_ptr<proxy::ProxyEngine> engine;
 	std::unique_ptr<proxy::ProxyRoutes> proxy;
+	std::unique_ptr<http::AccessControl> access;
+	std::unique_ptr<metrics::Metrics> metrics;
 };
 
 namespace
@@ -199,8 +203,16 @@ int Service::start(std::ostream & err)
 		return Poco::Util::Application::EXIT_CONFIG;
 	}
 	ConfigPtr cfg = _configStore->snapshot();
+	// Exposed without an admin password: refuse before anything listens (docs/SECURITY.md).
+	if (const std::string refusal = http::AccessControl::startupRefusal(*cfg); !refusal.empty())
+	{
+		err << _options.configPath << ": " << refusal << std::endl;
+		return Poco::Util::Application::EXIT_CONFIG;
+	}
 	setUpLogging(cfg->logging.level);
 	Poco::Logger & log = Poco::Logger::get("service");
+	for (const auto & warning : http::AccessControl::startupWarnings(*cfg))
+		log.warning("SECURITY: %s", warning);
 
 	_ctx.configStore = _configStore.get();
 	_ctx.version = CCC_VERSION;
@@ -211,6 +223,9 @@ int Service::start(std::ostream & err)
 	_impl->consoleSink->setFilter(cfg->logging.log_request_types);
 	_impl->sink = std::make_unique<proxy::FanOutRequestSink>();
 	_impl->sink->add(_impl->consoleSink.get());
+	// Metrics only read the record: attached before the store, which takes the record itself.
+	_impl->metrics = std::make_unique<metrics::Metrics>(_ctx);
+	_impl->sink->add(_impl->metrics.get());
 	// The request log store: every client request and attempt, written off the request path.
 	try
 	{
@@ -265,6 +280,18 @@ int Service::start(std::ostream & err)
 		return http::requestPath(r) == "/healthz" ? http::makeHealthHandler(ctx) : nullptr;
 	});
 	router->add([proxyRoutes](const Poco::Net::HTTPServerRequest & r) { return proxyRoutes->route(r); });
+	// Access control guards everything under /admin (and serves login/logout/session) before the admin routes.
+	_impl->access = std::make_unique<http::AccessControl>(*_configStore);
+	http::AccessControl * access = _impl->access.get();
+	metrics::Metrics * metricsSink = _impl->metrics.get();
+	router->add([access](const Poco::Net::HTTPServerRequest & r) { return access->route(r); });
+	router->add([access, metricsSink](const Poco::Net::HTTPServerRequest & r) -> Poco::Net::HTTPRequestHandler * {
+		if (http::requestPath(r) != "/metrics")
+			return nullptr;
+		if (Poco::Net::HTTPRequestHandler * denied = access->metricsDenial(r))
+			return denied;
+		return metrics::makeMetricsHandler(*metricsSink);
+	});
 	router->add([&ctx](const Poco::Net::HTTPServerRequest & r) -> Poco::Net::HTTPRequestHandler * {
 		const std::string path = http::requestPath(r);
 		return path.rfind("/admin/api/", 0) == 0 ? admin::makeAdminApiHandler(r, ctx) : nullptr;
@@ -279,7 +306,9 @@ int Service::start(std::ostream & err)
 		return nullptr;
 	});
 	router->add([&ctx](const Poco::Net::HTTPServerRequest & r) -> Poco::Net::HTTPRequestHandler * {
-		return http::requestPath(r) == "/" && (r.getMethod() == "GET" || r.getMethod() == "HEAD") ? http::makeRootHandler(ctx) : nullptr;
+		const std::string path = http::requestPath(r);
+		return (path == "/" || path.rfind("/setup/", 0) == 0) && (r.getMethod() == "GET" || r.getMethod() == "HEAD") ? http::makeRootHandler(ctx)
+																												   : nullptr;
 	});
 
 	// One worker thread per open connection (a stream holds its thread): size the pool for the

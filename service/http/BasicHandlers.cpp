@@ -2,8 +2,11 @@
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/String.h>
 
+#include "http/ClaudeSetup.h"
 #include "http/Responses.h"
+#include "http/Router.h"
 
 namespace ccc::http
 {
@@ -51,23 +54,54 @@ public:
 
 	void handleRequest(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTPServerResponse & response) override
 	{
-		const std::string host = request.getHost().empty() ? "127.0.0.1" : request.getHost();
-		const std::string base = "http://" + host;
-		std::string page = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Claude Code Companion</title></head><body>"
-						   "<h1>Claude Code Companion "
-			+ _ctx.version
-			+ "</h1><p>Point Claude Code at this proxy:</p><pre>export ANTHROPIC_BASE_URL="
-			+ base
-			+ "\nexport ANTHROPIC_AUTH_TOKEN=any-value\nexport API_TIMEOUT_MS=600000\n"
-			  "export CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1\nclaude</pre><p>Manage endpoints in the <a href=\"/admin/\">admin</a>.</p>"
-			  "</body></html>";
+		const bool head = request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD;
+		const std::string path = requestPath(request);
+		// Claude Code probes HEAD / at start: answer it without building the page.
+		if (head && path == "/")
+		{
+			response.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+			response.setContentType("text/html; charset=utf-8");
+			response.setContentLength(0);
+			response.send();
+			return;
+		}
+		ConfigPtr cfg = _ctx.configStore ? _ctx.configStore->snapshot() : nullptr;
+		const bool tokensRequired = cfg && !cfg->server.client_tokens.empty();
+		// The base URL as the browser reached us (behind a TLS proxy: https), else the listen address.
+		const std::string host = request.getHost();
+		std::string base;
+		if (isSafeHostHeader(host))
+			base = (Poco::icompare(request.get("X-Forwarded-Proto", ""), "https") == 0 ? "https://" : "http://") + host;
+		else
+			base = cfg ? baseUrlForListen(cfg->server.host, cfg->server.port) : "http://127.0.0.1:8080";
+		std::string body;
+		if (path == "/")
+		{
+			body = setupPageHtml(_ctx.version, base, tokensRequired);
+			response.setContentType("text/html; charset=utf-8");
+		}
+		else
+		{
+			const std::string name = path.substr(7); // after "/setup/"
+			const size_t dot = name.rfind('.');
+			const std::string kind = dot == std::string::npos ? "" : name.substr(dot + 1);
+			if (name != launcherFileName(kind) || name.empty())
+			{
+				sendJson(response, Poco::Net::HTTPResponse::HTTP_NOT_FOUND, {{"error", "no such script; try /setup/ccc.sh, ccc.command, ccc.bat or ccc.ps1"}});
+				return;
+			}
+			body = launcherScript(kind, base, tokensRequired ? kTokenPlaceholder : kAnyToken);
+			response.setContentType(kind == "bat" || kind == "ps1" ? "application/octet-stream" : "text/x-shellscript; charset=utf-8");
+			response.set("Content-Disposition", "attachment; filename=\"" + name + "\"");
+		}
 		response.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
-		response.setContentType("text/html; charset=utf-8");
-		response.setContentLength(static_cast<std::streamsize>(page.size()));
-		if (request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD)
+		response.set("Cache-Control", "no-store");
+		response.set("X-Content-Type-Options", "nosniff");
+		response.setContentLength(static_cast<std::streamsize>(body.size()));
+		if (head)
 			response.send();
 		else
-			response.send() << page;
+			response.send() << body;
 	}
 
 private:

@@ -57,12 +57,9 @@ void FanOutRequestSink::submit(api::RequestRecord && record)
 	auto sinks = std::atomic_load(&_sinks);
 	if (sinks->empty())
 		return;
-	// Copies for all but the last sink, which takes the record itself.
+	// All but the last sink observe (by default: take a copy); the last takes the record itself.
 	for (size_t i = 0; i + 1 < sinks->size(); ++i)
-	{
-		api::RequestRecord copy = record;
-		(*sinks)[i]->submit(std::move(copy));
-	}
+		(*sinks)[i]->observe(record);
 	sinks->back()->submit(std::move(record));
 }
 

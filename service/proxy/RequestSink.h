@@ -15,6 +15,13 @@ class RequestSink
 public:
 	virtual ~RequestSink() = default;
 	virtual void submit(api::RequestRecord && record) = 0;
+	/// Sees a record that a later sink will take (FanOutRequestSink). The default submits a copy;
+	/// sinks that only read (metrics) override it to skip the copy of headers and bodies.
+	virtual void observe(const api::RequestRecord & record)
+	{
+		api::RequestRecord copy = record;
+		submit(std::move(copy));
+	}
 };
 
 /// Writes one summary line per request to the "requests" logger (no bodies, no headers), honouring

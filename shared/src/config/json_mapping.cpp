@@ -448,6 +448,7 @@ void readServer(const json & node, ServerConfig & s, Diagnostics & d)
 	r.duration("shutdown_grace", s.shutdown_grace_ms);
 	r.stringList("client_tokens", s.client_tokens);
 	r.str("admin_password_hash", s.admin_password_hash);
+	r.boolean("require_admin_password", s.require_admin_password);
 	r.obsolete("auth_token", "is not used (the original ignored it too); use server.client_tokens to require client tokens");
 	r.finish();
 }
@@ -779,6 +780,7 @@ json configToJson(const Config & c, bool maskSecrets)
 		tokens.push_back(secret(t));
 	server["client_tokens"] = tokens;
 	server["admin_password_hash"] = maskSecrets && !c.server.admin_password_hash.empty() ? "********" : c.server.admin_password_hash;
+	server["require_admin_password"] = c.server.require_admin_password;
 	root["server"] = server;
 
 	json eps = json::array();

@@ -34,6 +34,9 @@ struct ServerConfig
 	std::vector<std::string> client_tokens;
 	/// new: hash of the admin password ("scrypt$..." / "pbkdf2$..."); required beyond loopback.
 	std::string admin_password_hash;
+	/// new: require the admin password even when bound to loopback (a multi-user machine, or
+	/// tests of the protected mode); beyond loopback it is always required.
+	bool require_admin_password = false;
 };
 
 struct ModelRewriteRule
