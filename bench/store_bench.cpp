@@ -3,6 +3,8 @@
 // logging, as the proxy does: each record is one client request with one attempt whose request
 // body is the captured Claude Code request (76 KB) and whose response is a short SSE stream.
 // Measures committed records per second in steady state, compression and redaction included.
+// The writer runs at nice 10 (it yields to request threads), so other load on the machine slows
+// it far more than it would slow a normal process: run it on a quiet machine.
 //
 //   store_bench [data dir] [--records=N] [--distinct]
 //     --distinct  every record gets a different request body (a per-record prefix), so nothing
@@ -154,7 +156,7 @@ int main(int argc, char ** argv)
 	}
 	std::error_code ec;
 	std::filesystem::remove_all(dir, ec);
-	std::printf("store: SQLite WAL, full bodies, %d records of one %zu-byte request body + %zu-byte SSE response%s\n",
+	std::printf("store: SQLite WAL, full bodies, %d records of one %zu-byte request body + %zu-byte SSE response%s (writer at nice 10)\n",
 		records, body.size(), response.size(), distinct ? " (every body distinct)" : "");
 	std::printf("  %.0f records/s (%.2f s), database %.1f MiB, shed %llu, dropped %llu, failed %llu   target >= 2000/s: %s\n",
 		perSecond, seconds, double(dbBytes) / (1024.0 * 1024.0), static_cast<unsigned long long>(shed),

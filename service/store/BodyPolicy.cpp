@@ -2,7 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstring>
+
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include <zlib.h>
 #include <zstd.h>
@@ -188,6 +195,18 @@ std::string inflateBytes(const std::string & in)
 	if (rc != Z_STREAM_END)
 		throw StoreError("zlib: truncated compressed body");
 	return out;
+}
+
+void lowerThreadPriority()
+{
+#if defined(__linux__)
+	// Linux applies nice values per thread (the thread id is a pid for setpriority).
+	const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+	errno = 0;
+	int now = ::getpriority(PRIO_PROCESS, tid);
+	if (errno == 0 && now < 10)
+		::setpriority(PRIO_PROCESS, tid, 10);
+#endif
 }
 
 std::string zstdCompress(const std::string & in, int level)

@@ -45,6 +45,9 @@ std::string deflateBytes(const std::string & in, int level = 1);
 std::string inflateBytes(const std::string & in);
 /// zstd, the codec the store writes. decompress() throws StoreError on corrupt input.
 std::string zstdCompress(const std::string & in, int level = 1);
+/// Lowers the calling thread's CPU priority (nice 10 on Linux; nothing elsewhere): the log
+/// writer's threads, so that they never take CPU time from requests.
+void lowerThreadPriority();
 std::string zstdDecompress(const std::string & in);
 
 /// All secret strings of a config worth redacting from logs: endpoint auth values, OAuth access

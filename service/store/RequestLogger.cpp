@@ -330,6 +330,10 @@ PreparedRecord RequestLogger::prepare(Item && item, const config::LoggingConfig 
 
 void RequestLogger::writerLoop()
 {
+	// The writer yields the CPU to request threads: when both compete (the proxy at full speed on
+	// a small machine), requests keep their throughput and the queue's byte bound sheds bodies
+	// (counted) instead. An idle CPU still runs the writer at full speed.
+	lowerThreadPriority();
 	int64_t backoffUntil = 0;
 	for (;;)
 	{

@@ -508,7 +508,10 @@ public:
 		};
 		if (split < records.size())
 		{
-			auto second = std::async(std::launch::async, encodeRange, split, records.size());
+			auto second = std::async(std::launch::async, [&] {
+				lowerThreadPriority(); // as low as the writer (see RequestLogger::writerLoop)
+				encodeRange(split, records.size());
+			});
 			std::exception_ptr first;
 			try
 			{
