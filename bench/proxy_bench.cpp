@@ -33,6 +33,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "AnthropicFixtures.h"
 #include "FakeUpstream.h"
@@ -934,6 +935,113 @@ bool benchConcurrentStreams(const ClaudeCodeRequest & cc, int streams, int strea
 	return complete == streams;
 }
 
+// ---------------------------------------------------------------- 5. cost of full-body logging
+
+/// Committed requests and how many of them lost their bodies to the writer's queue bound.
+struct StoredCount
+{
+	long long requests = -1, shed = -1;
+};
+
+StoredCount storedCount(const std::string & dbPath)
+{
+	StoredCount c;
+	sqlite3 * db = nullptr;
+	if (sqlite3_open_v2(dbPath.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK)
+	{
+		sqlite3_stmt * st = nullptr;
+		if (sqlite3_prepare_v2(db, "SELECT COUNT(*), COALESCE(SUM(bodies_shed), 0) FROM requests", -1, &st, nullptr) == SQLITE_OK &&
+			sqlite3_step(st) == SQLITE_ROW)
+		{
+			c.requests = sqlite3_column_int64(st, 0);
+			c.shed = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return c;
+}
+
+/// Issue #6: with full-body logging on, proxy throughput stays >= 85% of logging off. Two proxies
+/// against the same instant fake upstream, the 76 KB Claude Code body, the same wrk load, measured
+/// alternately: "off" stores nothing for successful requests (log_request_types failed, no
+/// bodies), "on" stores every request with its full bodies (client + attempt, request + response).
+bool benchLogging(const ClaudeCodeRequest & cc, int seconds, int connections, int rounds)
+{
+	std::cout << "\n== 5. full-body logging on vs off, " << connections << " keep-alive connections, " << cc.nonStreamingBody.size()
+			  << "-byte body, JSON answer ==\n";
+	const std::string wrk = findProgram("wrk");
+	if (wrk.empty())
+	{
+		std::cout << "  skipped: needs wrk (scripts/deps.sh bench)\n";
+		return false;
+	}
+	TempDir dir;
+	dir.write("body.json", cc.nonStreamingBody);
+	std::string lua = "local f = io.open(" + luaQuote(dir.file("body.json")) + ", \"rb\")\nwrk.body = f:read(\"*a\")\nf:close()\n"
+					  "wrk.method = \"POST\"\n";
+	for (const auto & [k, v] : cc.headers)
+		lua += "wrk.headers[" + luaQuote(k) + "] = " + luaQuote(v) + "\n";
+	dir.write("post.lua", lua);
+	const std::string script = dir.file("post.lua");
+
+	FakeUpstream fake;
+	fake.setRecording(false);
+	fake.always(Response::json(200, anthropicMessage("Hello! How can I help you today?")));
+	auto config = [&](const char * types, const char * body) {
+		return "server:\n  host: 127.0.0.1\n  port: ${PORT}\n"
+			   "logging:\n  log_directory: logs\n  level: warn\n  log_request_types: " + std::string(types) +
+			"\n  log_request_body: " + body + "\n  log_response_body: " + body +
+			"\nendpoints:\n  - name: fake\n    url: " + fake.url() + "\n    auth_type: api_key\n    auth_value: sk-bench\n";
+	};
+	ServiceProcess off(config("failed", "none")), on(config("all", "full"));
+	if (!off.start() || !on.start())
+	{
+		std::cout << "proxy did not start:\n" << off.output() << on.output() << "\n";
+		return false;
+	}
+	auto show = [](const char * name, const WrkResult & r) {
+		std::cout << "  " << name << ": " << fmt(r.rps, 0) << " req/s, non-2xx " << r.non2xx << (r.socketErrors.empty() ? "" : ", " + r.socketErrors)
+				  << "\n  " << r.latency << "\n";
+		if (r.rps <= 0)
+			std::cout << r.raw << "\n";
+	};
+	runWrk(wrk, script, off.port(), cc.target, connections, 2);
+	runWrk(wrk, script, on.port(), cc.target, connections, 2);
+	std::vector<WrkResult> offRuns, onRuns;
+	for (int round = 0; round < rounds; ++round)
+	{
+		offRuns.push_back(runWrk(wrk, script, off.port(), cc.target, connections, seconds));
+		show("logging off", offRuns.back());
+		onRuns.push_back(runWrk(wrk, script, on.port(), cc.target, connections, seconds));
+		show("logging on ", onRuns.back());
+	}
+	auto mean = [](const std::vector<WrkResult> & runs) {
+		WrkResult m;
+		for (const auto & r : runs)
+		{
+			m.rps += r.rps / static_cast<double>(runs.size());
+			m.non2xx += r.non2xx;
+		}
+		return m;
+	};
+	const WrkResult a = mean(offRuns), b = mean(onRuns);
+	std::cout << "  logging-on proxy RSS after: " << procStatusKb(on.pid(), "VmRSS") / 1024 << " MiB, peak "
+			  << procStatusKb(on.pid(), "VmHWM") / 1024 << " MiB\n";
+	// SIGTERM drains the writer's queue: then the database says what was kept and what was shed.
+	on.stop();
+	off.stop();
+	const StoredCount stored = storedCount(on.dir().file("logs/logs.db"));
+	std::cout << "  logging on stored " << stored.requests << " requests, " << stored.shed
+			  << " of them without bodies (the writer's queue was over its byte bound)\n";
+	const bool clean = a.non2xx == 0 && b.non2xx == 0 && a.rps > 0 && b.rps > 0;
+	const double ratio = a.rps > 0 ? b.rps / a.rps : 0;
+	addRow("throughput with full-body logging (req/s): on | off | ratio", fmt(b.rps, 0),
+		fmt(a.rps, 0) + " (bodies shed " + std::to_string(stored.shed) + " of " + std::to_string(stored.requests) + ")",
+		fmt(ratio * 100, 0) + "% of off", ">= 85%", clean && ratio >= 0.85);
+	return clean;
+}
+
 void printTable()
 {
 	std::cout << "\n| measurement | proxy | direct / reference | added | target | |\n|---|---|---|---|---|---|\n";
@@ -980,7 +1088,7 @@ int main(int argc, char ** argv)
 			streamSeconds = std::clamp(std::atoi(v5), 1, 60);
 		else
 		{
-			std::cout << "usage: proxy_bench [--only=latency,stream,throughput,streams] [--requests=2000] [--streams=30]\n"
+			std::cout << "usage: proxy_bench [--only=latency,stream,throughput,streams,logging] [--requests=2000] [--streams=30]\n"
 						 "                   [--duration=10] [--rounds=2] [--concurrent=512] [--stream-seconds=10]\n"
 						 "                   [--proxy-log=all|success|failed]  (logging.log_request_types of the proxy)\n"
 						 "                   [--body=claude-code|small]  (small: a 104-byte request instead of the 76 KB one)\n";
@@ -1008,6 +1116,8 @@ int main(int argc, char ** argv)
 		ok = benchThroughput(cc, seconds, 16, rounds) && ok;
 	if (want("streams"))
 		ok = benchConcurrentStreams(cc, concurrent, streamSeconds) && ok;
+	if (want("logging"))
+		ok = benchLogging(cc, seconds, 16, rounds) && ok;
 	printTable();
 	std::cout << "\nload average at the end: " << capture("cut -d' ' -f1-3 /proc/loadavg");
 	// Exit status: 1 only when the benchmark could not run properly (errors), not for a missed target.
