@@ -19,7 +19,7 @@ EventHub::~EventHub()
 	shutdown();
 }
 
-void EventHub::submit(api::RequestRecord && record)
+void EventHub::publishRequest(const api::RequestRecord & record)
 {
 	if (_count.load(std::memory_order_relaxed) == 0)
 		return;

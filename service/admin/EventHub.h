@@ -44,7 +44,9 @@ public:
 
 	~EventHub() override;
 
-	void submit(api::RequestRecord && record) override;
+	void submit(api::RequestRecord && record) override { publishRequest(record); }
+	/// Reads only the summary fields of `record`.
+	void publishRequest(const api::RequestRecord & record);
 	void publishBreaker(const std::string & endpointId, const std::string & endpointName, const std::string & from,
 		const std::string & to, const std::string & reason, int64_t atMs);
 
