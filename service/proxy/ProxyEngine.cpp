@@ -675,8 +675,10 @@ ProxyEngine::Prepared ProxyEngine::prepare(const config::Config & cfg, const con
 	u.connect.connectMs = cfg.timeouts.connect_ms;
 	u.connect.tlsHandshakeMs = cfg.timeouts.tls_handshake_ms;
 	u.connect.tlsVerify = e.tls_verify;
+	u.connect.caFile = e.ca_file;
 	u.connect.proxy = e.proxy;
-	u.poolKey = u.url.origin() + (e.proxy ? "|" + e.proxy->type + "://" + e.proxy->address : "") + (e.tls_verify ? "" : "|insecure");
+	u.poolKey = u.url.origin() + (e.proxy ? "|" + e.proxy->type + "://" + e.proxy->address : "") + (e.tls_verify ? "" : "|insecure")
+		+ (e.ca_file.empty() ? "" : "|ca=" + e.ca_file);
 
 	// Body: byte for byte (the client's own buffer, shared) unless a rewrite or an override must
 	// change a field.
@@ -831,6 +833,7 @@ std::string ProxyEngine::oauthToken(const config::Endpoint & e, upstream::Endpoi
 	upstream::ConnectOptions co;
 	co.proxy = e.proxy;
 	co.tlsVerify = e.tls_verify;
+	co.caFile = e.ca_file;
 	const std::string clientId = oc.client_id.empty() ? config::kDefaultOAuthClientId : oc.client_id;
 	nlohmann::json req = {{"grant_type", "refresh_token"}, {"refresh_token", refresh}, {"client_id", clientId}};
 	upstream::SimpleResponse resp = upstream::simpleRequest(oc.token_url, "POST",

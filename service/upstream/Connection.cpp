@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <poll.h>
 #include <sys/socket.h>
@@ -190,23 +191,41 @@ bool socks5Tunnel(Poco::Net::StreamSocket & s, const Url & url, const config::Pr
 
 } // namespace
 
-Poco::Net::Context::Ptr Connection::tlsContext(bool verify)
+Poco::Net::Context::Ptr Connection::tlsContext(bool verify, const std::string & caFile, std::string & error)
 {
-	static std::once_flag once;
-	static Poco::Net::Context::Ptr verifying, trusting;
-	std::call_once(once, [] {
-		Poco::Net::Context::Params p;
-		p.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
-		p.loadDefaultCAs = true; // the system CA store (/etc/ssl/certs via OpenSSL's default paths)
-		p.cipherList = "HIGH:!aNULL:!MD5";
-		verifying = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, p);
-		verifying->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 | Poco::Net::Context::PROTO_TLSV1
+	// One context per trust setting, made on first use and kept: creating one loads the CA store.
+	static std::mutex mutex;
+	static std::map<std::string, Poco::Net::Context::Ptr> contexts; // "" = not verifying, "system", "file:<path>"
+	const std::string key = !verify ? "" : caFile.empty() ? "system" : "file:" + caFile;
+	std::lock_guard<std::mutex> lock(mutex);
+	auto it = contexts.find(key);
+	if (it != contexts.end())
+		return it->second;
+	Poco::Net::Context::Params p;
+	// STRICT, not RELAXED: for a client both verify the chain, but POCO skips the host name check
+	// under RELAXED when the host is a loopback address (a tunnel or port forward to a real API
+	// would then accept any trusted certificate).
+	p.verificationMode = verify ? Poco::Net::Context::VERIFY_STRICT : Poco::Net::Context::VERIFY_NONE;
+	// The system CA store (/etc/ssl/certs via OpenSSL's default paths), unless a CA file replaces it.
+	p.loadDefaultCAs = !verify || caFile.empty();
+	if (verify && !caFile.empty())
+		p.caLocation = caFile;
+	p.cipherList = "HIGH:!aNULL:!MD5";
+	Poco::Net::Context::Ptr ctx;
+	try
+	{
+		ctx = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, p);
+		ctx->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 | Poco::Net::Context::PROTO_TLSV1
 			| Poco::Net::Context::PROTO_TLSV1_1);
-		Poco::Net::Context::Params q = p;
-		q.verificationMode = Poco::Net::Context::VERIFY_NONE;
-		trusting = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, q);
-	});
-	return verify ? verifying : trusting;
+	}
+	catch (const Poco::Exception & e)
+	{
+		// Not cached: a CA file fixed on disk is picked up by the next attempt.
+		error = "cannot load the CA file " + caFile + ": " + e.displayText();
+		return nullptr;
+	}
+	contexts.emplace(key, ctx);
+	return ctx;
 }
 
 std::unique_ptr<Connection> Connection::open(const Url & url, const ConnectOptions & options, IoStatus & status, std::string & error)
@@ -254,11 +273,14 @@ std::unique_ptr<Connection> Connection::open(const Url & url, const ConnectOptio
 	}
 	if (url.tls)
 	{
+		Poco::Net::Context::Ptr ctx = tlsContext(options.tlsVerify, options.caFile, error);
+		if (!ctx)
+			return nullptr;
 		try
 		{
 			plain.setReceiveTimeout(Poco::Timespan(options.tlsHandshakeMs * 1000));
 			plain.setSendTimeout(Poco::Timespan(options.tlsHandshakeMs * 1000));
-			Poco::Net::SecureStreamSocket secure = Poco::Net::SecureStreamSocket::attach(plain, url.host, tlsContext(options.tlsVerify));
+			Poco::Net::SecureStreamSocket secure = Poco::Net::SecureStreamSocket::attach(plain, url.host, ctx);
 			conn->_socket = secure;
 			conn->_tls = true;
 		}

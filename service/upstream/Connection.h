@@ -30,6 +30,7 @@ struct ConnectOptions
 	int64_t connectMs = 10000;
 	int64_t tlsHandshakeMs = 10000;
 	bool tlsVerify = true;
+	std::string caFile; ///< PEM CAs trusted instead of the system store ("" = system store)
 	std::optional<config::ProxyConfig> proxy; ///< HTTP CONNECT or SOCKS5 tunnel
 };
 
@@ -59,8 +60,9 @@ public:
 	const std::string & poolKey() const { return _poolKey; }
 	void setPoolKey(std::string k) { _poolKey = std::move(k); }
 
-	/// A client TLS context (shared): verifying against the system CA store, or not verifying.
-	static Poco::Net::Context::Ptr tlsContext(bool verify);
+	/// A client TLS context (shared): verifying against the system CA store (or `caFile` when not
+	/// empty), or not verifying. Null with `error` when `caFile` cannot be loaded.
+	static Poco::Net::Context::Ptr tlsContext(bool verify, const std::string & caFile, std::string & error);
 
 private:
 	Connection() = default;

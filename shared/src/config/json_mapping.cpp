@@ -536,6 +536,7 @@ void readEndpoint(const json & node, const std::string & path, Endpoint & e, Dia
 	r.str("id", e.id);
 	r.integer("weight", e.weight);
 	r.boolean("tls_verify", e.tls_verify);
+	r.str("ca_file", e.ca_file);
 	r.optInt("max_tokens_limit", e.max_tokens_limit);
 	if (const json * oa = r.object("openai"))
 	{
@@ -846,6 +847,8 @@ json configToJson(const Config & c, bool maskSecrets)
 			j["weight"] = e.weight;
 		if (!e.tls_verify)
 			j["tls_verify"] = false;
+		if (!e.ca_file.empty())
+			j["ca_file"] = e.ca_file;
 		if (e.max_tokens_limit)
 			j["max_tokens_limit"] = *e.max_tokens_limit;
 		json oa = json::object();

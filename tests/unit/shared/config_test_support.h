@@ -193,6 +193,7 @@ private:
 		field(p + ".id", a.id, b.id);
 		field(p + ".weight", a.weight, b.weight);
 		field(p + ".tls_verify", a.tls_verify, b.tls_verify);
+		field(p + ".ca_file", a.ca_file, b.ca_file);
 		field(p + ".max_tokens_limit", a.max_tokens_limit, b.max_tokens_limit);
 		field(p + ".openai.strip_schema_keywords", a.openai.strip_schema_keywords, b.openai.strip_schema_keywords);
 		field(p + ".openai.keep_thinking_history", a.openai.keep_thinking_history, b.openai.keep_thinking_history);
@@ -234,6 +235,7 @@ inline Config everyFieldConfig()
 	a.id = "ep-official";
 	a.weight = 3;
 	a.tls_verify = false;
+	a.ca_file = "/etc/ccc/upstream-ca.pem";
 	a.max_tokens_limit = 32000;
 	a.openai.strip_schema_keywords = std::vector<std::string>{"$schema", "additionalProperties"};
 	a.openai.keep_thinking_history = true;

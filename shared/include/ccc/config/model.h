@@ -113,6 +113,7 @@ struct Endpoint
 	std::string id;                       ///< stable id; empty -> derived from the name
 	int weight = 1;                       ///< share among endpoints of equal priority
 	bool tls_verify = true;               ///< verify upstream certificates against the system CA store
+	std::string ca_file;                  ///< PEM file of CAs to trust instead of the system store ("" = system)
 	std::optional<int64_t> max_tokens_limit; ///< clamp max_tokens (openai endpoints)
 	OpenAIOptions openai;
 };
