@@ -191,15 +191,24 @@ void glfwError(int code, const char * description)
 int main()
 {
 	using namespace ccc::admin;
+	// Lives for the page's lifetime: the main loop never returns.
+	static App app;
+	app.origin = browser::pageOrigin();
+	// The requests go out first: the service answers while the WebGL context and ImGui start
+	// (answers are delivered between frames, never during main()).
+	Language language = languageFromTag(browser::navigatorLanguage());
+	parseLanguageTag(browser::storageGet(kLanguageKey), language); // the user's stored choice wins
+	app.saved_language = language;
+	app.state.language().request(language); // Chinese: shown once its font has arrived
+	app.state.reloadConfig();
+	app.state.reloadEndpoints();
+
 	glfwSetErrorCallback(glfwError);
 	if (!glfwInit())
 		return 1;
 	glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
 	glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
 	glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-
-	// Lives for the page's lifetime: the main loop never returns.
-	static App app;
 	const CanvasSize canvas = syncCanvasSize();
 	app.window = glfwCreateWindow(canvas.fb_width, canvas.fb_height, "Claude Code Companion", nullptr, nullptr);
 	if (!app.window)
@@ -217,21 +226,14 @@ int main()
 	ImGui_ImplGlfw_InitForOpenGL(app.window, true);
 	ImGui_ImplOpenGL3_Init("#version 300 es");
 	browser::installClipboard();
-	app.origin = browser::pageOrigin();
 
-	// The user's stored choices win; otherwise the browser's language and colour scheme.
+	// The user's stored theme wins; otherwise the browser's colour scheme.
 	Theme theme = browser::prefersDarkScheme() ? Theme::Dark : Theme::Light;
 	parseThemeName(browser::storageGet(kThemeKey), theme);
 	app.state.ui().theme = theme;
 	app.applied_theme = theme;
 	ui::applyTheme(theme);
-	Language language = languageFromTag(browser::navigatorLanguage());
-	parseLanguageTag(browser::storageGet(kLanguageKey), language);
-	app.saved_language = language;
-	app.state.language().request(language); // Chinese: shown once its font has arrived
 
-	app.state.reloadConfig();
-	app.state.reloadEndpoints();
 	emscripten_set_main_loop_arg(frame, &app, 0, true);
 	return 0;
 }

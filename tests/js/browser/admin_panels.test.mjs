@@ -80,23 +80,6 @@ describe('admin panels', () => {
 		return { context, page, problems, responses, hook, wallMs: Date.now() - started };
 	}
 
-	test('time to interactive on loopback is at most 1.5 s, without the CJK font', async () => {
-		const { context, page, problems, responses } = await openAdmin();
-		try {
-			const hook = await hookNow(page);
-			// performance.now() of the first frame that showed the service's answers.
-			assert.ok(hook.interactive_ms > 0, `interactive_ms ${hook.interactive_ms}`);
-			assert.ok(hook.interactive_ms <= 1500, `interactive after ${hook.interactive_ms.toFixed(0)} ms`);
-			console.log(`time to interactive: ${hook.interactive_ms.toFixed(0)} ms`);
-			assert.ok(!responses.some((r) => r.path === FONT), 'the CJK font was fetched for an English page');
-			assert.equal(hook.state.language, 'en');
-			assert.equal(hook.state.font_state, 'idle');
-			assert.deepEqual(problems, []);
-		} finally {
-			await context.close();
-		}
-	});
-
 	test('the sidebar reaches every panel; screenshots of each', async () => {
 		const { context, page, problems, hook: first } = await openAdmin();
 		try {
@@ -112,6 +95,25 @@ describe('admin panels', () => {
 					assert.ok(shown.widgets[`nav.${other}`], `${id}: sidebar entry ${other} missing`);
 				await page.screenshot({ path: path.join(artifactsDir(), `admin_panel_${id}.png`) });
 			}
+			assert.deepEqual(problems, []);
+		} finally {
+			await context.close();
+		}
+	});
+
+	test('time to interactive on loopback is at most 1.5 s, without the CJK font', async () => {
+		// A fresh context (cold HTTP cache, no stored choices) in an already running browser, as a
+		// user opening the admin would have; the browser's own start-up is not the page's.
+		const { context, page, problems, responses } = await openAdmin();
+		try {
+			const hook = await hookNow(page);
+			// performance.now() of the first frame that showed the service's answers.
+			assert.ok(hook.interactive_ms > 0, `interactive_ms ${hook.interactive_ms}`);
+			assert.ok(hook.interactive_ms <= 1500, `interactive after ${hook.interactive_ms.toFixed(0)} ms`);
+			console.log(`time to interactive: ${hook.interactive_ms.toFixed(0)} ms`);
+			assert.ok(!responses.some((r) => r.path === FONT), 'the CJK font was fetched for an English page');
+			assert.equal(hook.state.language, 'en');
+			assert.equal(hook.state.font_state, 'idle');
 			assert.deepEqual(problems, []);
 		} finally {
 			await context.close();
