@@ -247,17 +247,19 @@ constexpr size_t kCompressThreshold = 1024;
 /// Bodies repeat: the attempt's response is the client's response, a failover re-sends the same
 /// request, and clients retry. Compression is most of the writer's work (a 76 KB Claude Code
 /// request takes longer to compress than to insert), so a byte-exact match (size, then memcmp)
-/// against the last few bodies is worth it. Holds at most kCacheEntries bodies of at most
-/// kCacheMaxBody bytes each, per writer thread.
+/// against the last few bodies is worth it. Holds at most kCacheEntries bodies and kCacheMaxBytes
+/// of them (uncompressed) per writer thread: part of the service's memory budget.
 std::string compressCached(const std::string & in)
 {
 	constexpr size_t kCacheEntries = 8;
-	constexpr size_t kCacheMaxBody = 1024 * 1024;
+	constexpr size_t kCacheMaxBytes = 2 * 1024 * 1024;
+	constexpr size_t kCacheMaxBody = 512 * 1024;
 	struct Entry
 	{
 		std::string in, out;
 	};
 	thread_local std::deque<Entry> cache;
+	thread_local size_t cachedBytes = 0;
 	for (auto it = cache.begin(); it != cache.end(); ++it)
 		if (it->in.size() == in.size() && std::memcmp(it->in.data(), in.data(), in.size()) == 0)
 		{
@@ -274,8 +276,12 @@ std::string compressCached(const std::string & in)
 	if (in.size() <= kCacheMaxBody)
 	{
 		cache.push_front(Entry{in, out});
-		if (cache.size() > kCacheEntries)
+		cachedBytes += in.size();
+		while (cache.size() > kCacheEntries || cachedBytes > kCacheMaxBytes)
+		{
+			cachedBytes -= cache.back().in.size();
 			cache.pop_back();
+		}
 	}
 	return out;
 }
