@@ -7,6 +7,7 @@
 #include <Poco/String.h>
 
 #include "ccc/anthropic/request_info.h"
+#include "ccc/anthropic/thinking_history.h"
 #include "ccc/json/scan.h"
 #include "ccc/routing/glob.h"
 #include "ccc/routing/selection.h"
@@ -706,6 +707,14 @@ ProxyEngine::Prepared ProxyEngine::prepare(const config::Config & cfg, const con
 			std::string edited;
 			if (editor.apply(body, edited))
 				outBody = std::make_shared<const std::string>(std::move(edited));
+		}
+		// History that an OpenAI-compatible endpoint produced carries thinking blocks without a
+		// signature, which Anthropic rejects: drop those blocks only, every other byte stays.
+		if (!openai && anthropic::mayHoldThinkingBlocks(*outBody))
+		{
+			std::string stripped;
+			if (anthropic::stripUnsignedThinking(*outBody, stripped) > 0)
+				outBody = std::make_shared<const std::string>(std::move(stripped));
 		}
 		if (openai)
 		{
