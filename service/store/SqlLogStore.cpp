@@ -1212,8 +1212,10 @@ std::unique_ptr<DbConnection> openSqliteConfigured(const std::string & path)
 {
 	auto c = openSqlite(path);
 	// auto_vacuum only takes effect before the first table exists (a new file); it lets retention
-	// hand pages back with incremental_vacuum instead of a blocking full VACUUM.
-	c->execScript("PRAGMA auto_vacuum = INCREMENTAL");
+	// hand pages back with incremental_vacuum instead of a blocking full VACUUM. So does the page
+	// size: 16 KiB pages hold a compressed Claude Code request (~25 KB) in two pages instead of
+	// seven chained ones, fewer WAL frames per record (store_bench: ~40% more records/s).
+	c->execScript("PRAGMA page_size = 16384; PRAGMA auto_vacuum = INCREMENTAL");
 	c->query("PRAGMA journal_mode = WAL");
 	// NORMAL in WAL mode: a commit is durable against a crash of the process (SIGKILL) and the
 	// database never corrupts; only an OS crash/power loss may lose the last commits. FULL would
