@@ -49,9 +49,16 @@ bool mayHoldThinkingBlocks(std::string_view body)
 	// A block's type is the string value "thinking" or "redacted_thinking": a closing quote after
 	// "thinking" with a ':' before its opening quote. The top-level "thinking": {...} parameter is
 	// a key (':' after it) and does not count.
+	// Anchored on the 'k' (rare in text) rather than string_view::find, which stops at every 't'
+	// of the body (thousands in a Claude Code request); this runs for every request sent to an
+	// Anthropic endpoint.
 	static constexpr std::string_view word = "thinking\"";
-	for (size_t pos = body.find(word); pos != std::string_view::npos; pos = body.find(word, pos + word.size()))
+	static constexpr size_t kAt = 4; // word[kAt] == 'k'
+	for (size_t k = body.find('k', kAt); k != std::string_view::npos; k = body.find('k', k + 1))
 	{
+		if (body.compare(k - kAt, word.size(), word) != 0)
+			continue;
+		const size_t pos = k - kAt;
 		size_t open = pos;
 		if (open >= 10 && body.substr(open - 10, 10) == "\"redacted_")
 			open -= 10;
