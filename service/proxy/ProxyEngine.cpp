@@ -13,6 +13,7 @@
 #include "ccc/routing/selection.h"
 #include "http/Router.h"
 #include "proxy/Attempt.h"
+#include "proxy/BodyReader.h"
 #include "proxy/OpenAIBridge.h"
 #include "upstream/ContentDecoder.h"
 #include "upstream/SimpleClient.h"
@@ -309,31 +310,20 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 	}
 	if (request.getExpectContinue())
 		response.sendContinue();
-	try
 	{
-		std::istream & in = request.stream();
-		std::string & body = *cr.body;
-		if (request.hasContentLength())
-			body.reserve(static_cast<size_t>(request.getContentLength64()));
-		// Read straight into the body string: no intermediate buffer per request.
-		while (in)
+		std::string readError;
+		const BodyRead read = readRequestBody(request, *cr.body, maxBody, readError);
+		if (read == BodyRead::TooLarge)
 		{
-			const size_t old = body.size();
-			body.resize(old + 65536);
-			in.read(&body[old], 65536);
-			body.resize(old + static_cast<size_t>(in.gcount()));
-			if (static_cast<int64_t>(body.size()) > maxBody)
-			{
-				client.sendError(413, "request_too_large", "the request body exceeds server.max_request_body (" + std::to_string(maxBody) + " bytes)");
-				finish(api::Outcome::Rejected, "request body too large");
-				return;
-			}
+			client.sendError(413, "request_too_large", "the request body exceeds server.max_request_body (" + std::to_string(maxBody) + " bytes)");
+			finish(api::Outcome::Rejected, "request body too large");
+			return;
 		}
-	}
-	catch (const Poco::Exception & e)
-	{
-		finish(api::Outcome::ClientCancelled, "reading the request body failed: " + e.displayText());
-		return;
+		if (read == BodyRead::Failed)
+		{
+			finish(api::Outcome::ClientCancelled, "reading the request body failed: " + readError);
+			return;
+		}
 	}
 	const size_t requestCapture = captureLimit(cfg->logging, cfg->logging.log_request_body);
 	const size_t responseCapture = captureLimit(cfg->logging, cfg->logging.log_response_body);
