@@ -45,6 +45,7 @@ public:
 	~EventHub() override;
 
 	void submit(api::RequestRecord && record) override { publishRequest(record); }
+	void observe(const api::RequestRecord & record) override { publishRequest(record); } ///< no copy of the record
 	/// Reads only the summary fields of `record`.
 	void publishRequest(const api::RequestRecord & record);
 	void publishBreaker(const std::string & endpointId, const std::string & endpointName, const std::string & from,

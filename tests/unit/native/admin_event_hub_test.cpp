@@ -45,7 +45,7 @@ TEST(AdminEventHub, EveryClientGetsEveryEventInOrderWithoutBodiesOrSecrets)
 	auto a = hub.subscribe();
 	auto b = hub.subscribe();
 	EXPECT_EQ(hub.clientCount(), 2u);
-	hub.submit(record("r1"));
+	hub.observe(record("r1")); // how FanOutRequestSink hands it over (no copy)
 	hub.publishBreaker("ep-a", "a", "closed", "open", "3 failures", 42);
 	for (auto * c : {&a, &b})
 	{
