@@ -11,6 +11,7 @@
 #include "ccc/json/scan.h"
 #include "ccc/routing/glob.h"
 #include "ccc/routing/selection.h"
+#include "http/PasswordHash.h"
 #include "http/Router.h"
 #include "proxy/Attempt.h"
 #include "proxy/BodyReader.h"
@@ -290,7 +291,7 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 			presented = Poco::trim(auth.substr(7));
 		bool ok = false;
 		for (const auto & t : cfg->server.client_tokens)
-			ok = ok || (!presented.empty() && presented == t);
+			ok = (!presented.empty() && http::constantTimeEquals(presented, t)) || ok; // every token compared: no timing hint
 		if (!ok)
 		{
 			request.stream().ignore(std::numeric_limits<std::streamsize>::max());

@@ -73,6 +73,7 @@ private:
 		field("server.max_request_body", a.server.max_request_body, b.server.max_request_body);
 		field("server.client_tokens", a.server.client_tokens, b.server.client_tokens);
 		field("server.admin_password_hash", a.server.admin_password_hash, b.server.admin_password_hash);
+		field("server.require_admin_password", a.server.require_admin_password, b.server.require_admin_password);
 
 		field("endpoints.size", a.endpoints.size(), b.endpoints.size());
 		for (size_t i = 0; i < a.endpoints.size() && i < b.endpoints.size(); ++i)
@@ -213,6 +214,7 @@ inline Config everyFieldConfig()
 	c.server.max_request_body = 8LL * 1024 * 1024;
 	c.server.client_tokens = {"ccc-client-token-0123456789", "ccc-second-token-abcdefghij"};
 	c.server.admin_password_hash = "scrypt$16384$8$1$c2FsdA$aGFzaA";
+	c.server.require_admin_password = true;
 
 	Endpoint a;
 	a.name = "anthropic-official";
