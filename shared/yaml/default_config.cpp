@@ -13,7 +13,8 @@ const std::string & defaultConfigYaml()
 
 server:
   # 127.0.0.1 keeps the proxy and its admin on this machine. Binding another address
-  # exposes them: the service then requires an admin password and client tokens.
+  # exposes them: the service then refuses to start without an admin password
+  # (claude-code-companion --set-admin-password) and warns unless client_tokens are set.
   host: 127.0.0.1
   port: 8080
 
