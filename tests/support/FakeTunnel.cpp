@@ -276,12 +276,22 @@ std::vector<ProxyVisit> FakeTunnelProxy::visits() const
 void FakeTunnelProxy::handle(int fd)
 {
 	ProxyVisit v;
+	{
+		std::lock_guard<std::mutex> lock(_visitMutex);
+		v.slot = _visits.size();
+		_visits.emplace_back();
+	}
 	if (_kind == Kind::HttpConnect)
 		handleConnect(fd, v);
 	else
 		handleSocks(fd, v);
+	publish(v);
+}
+
+void FakeTunnelProxy::publish(const ProxyVisit & v)
+{
 	std::lock_guard<std::mutex> lock(_visitMutex);
-	_visits.push_back(std::move(v));
+	_visits[v.slot] = v;
 }
 
 void FakeTunnelProxy::tunnel(int fd, const std::string & host, int port, ProxyVisit & v, const std::string & okReply)
@@ -289,6 +299,7 @@ void FakeTunnelProxy::tunnel(int fd, const std::string & host, int port, ProxyVi
 	int up = loopbackHost(host) ? connectLoopback(port) : -1;
 	if (up < 0)
 	{
+		publish(v);
 		if (_kind == Kind::HttpConnect)
 			writeAll(fd, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
 		else
@@ -297,6 +308,7 @@ void FakeTunnelProxy::tunnel(int fd, const std::string & host, int port, ProxyVi
 	}
 	track(up);
 	v.tunnelled = true;
+	publish(v);
 	if (writeAll(fd, okReply))
 		pump(fd, up);
 	untrack(up);
@@ -346,6 +358,7 @@ void FakeTunnelProxy::handleConnect(int fd, ProxyVisit & v)
 	v.authorized = _username.empty() || (v.presentedCredentials && v.username == _username && v.password == _password);
 	if (!v.authorized)
 	{
+		publish(v);
 		writeAll(fd, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\n"
 					 "Content-Length: 0\r\nConnection: close\r\n\r\n");
 		return;
@@ -397,6 +410,7 @@ void FakeTunnelProxy::handleSocks(int fd, ProxyVisit & v)
 		v.presentedCredentials = true;
 		v.authorized = v.username == _username && v.password == _password;
 		unsigned char status[2] = {1, static_cast<unsigned char>(v.authorized ? 0 : 1)};
+		publish(v);
 		writeAll(fd, status, 2);
 		if (!v.authorized)
 			return;

@@ -76,6 +76,7 @@ struct ProxyVisit
 	bool tunnelled = false;    ///< the tunnel to the target was opened
 	std::string rawHead;       ///< CONNECT: the request head byte for byte; SOCKS5: ""
 	std::vector<int> methods;  ///< SOCKS5: the authentication methods offered
+	size_t slot = 0;           ///< position in visits()
 };
 
 /// A fake outbound proxy: HTTP CONNECT (credentials in Proxy-Authorization: Basic) or SOCKS5
@@ -93,6 +94,8 @@ public:
 	explicit FakeTunnelProxy(Kind kind, std::string username = "", std::string password = "");
 	~FakeTunnelProxy() override;
 
+	/// One entry per connection, in order of arrival (an entry is empty until the proxy has read
+	/// what it reports).
 	std::vector<ProxyVisit> visits() const;
 
 protected:
@@ -101,6 +104,9 @@ protected:
 private:
 	void handleConnect(int fd, ProxyVisit & v);
 	void handleSocks(int fd, ProxyVisit & v);
+	/// Stores the visit as known so far, before the client can see the proxy's answer: a test that
+	/// has its response reads a complete record.
+	void publish(const ProxyVisit & v);
 	/// Connects to the target (127.0.0.1 only) and pumps; records tunnelled.
 	void tunnel(int fd, const std::string & host, int port, ProxyVisit & v, const std::string & okReply);
 
