@@ -8,10 +8,8 @@ namespace ccc::admin
 {
 
 /// Routes /admin/api/*. Returns null for paths it does not serve (the router then answers 404).
-/// Current routes:
-///   GET  /admin/api/config                      {"config": <config, secrets masked>, "path": <config file>}
-///   GET  /admin/api/endpoints                   {"endpoints": [<endpoint, secrets masked> + id, status, breaker, counters]}
-///   POST /admin/api/endpoints/<id|name>/reset-status   closes the endpoint's circuit breaker
+/// The routes live by area: ConfigApi.h (config, endpoints, profiles, taggers, tags, settings) and
+/// LogsApi.h (logs, dashboard, events); docs/ADMIN_API.md lists them all.
 Poco::Net::HTTPRequestHandler * makeAdminApiHandler(const Poco::Net::HTTPServerRequest & request, const ServiceContext & ctx);
 
 } // namespace ccc::admin

@@ -12,7 +12,10 @@
 #include <Poco/File.h>
 #include <Poco/Path.h>
 
+#include "ccc/api/admin_config.h"
+#include "ccc/config/validate.h"
 #include "ccc/config/yaml_config.h"
+#include "ccc/config/yaml_write.h"
 
 namespace ccc
 {
@@ -50,8 +53,13 @@ void ConfigStore::publishLoaded(config::Config && cfg)
 bool ConfigStore::reloadIfChanged(config::Diagnostics & diags)
 {
 	FileState now;
-	if (!statFile(_path, now.mtimeNs, now.size, now.inode) || now == _loadedState)
+	if (!statFile(_path, now.mtimeNs, now.size, now.inode))
 		return false;
+	{
+		std::lock_guard<std::mutex> lock(_writeMutex); // applyEdit updates _loadedState
+		if (now == _loadedState)
+			return false;
+	}
 	ConfigPtr before = snapshot();
 	diags = load();
 	return snapshot() != before;
@@ -69,6 +77,7 @@ config::Diagnostics ConfigStore::load()
 	config::YamlLoadResult r = config::loadConfigYaml(buf.str());
 	if (!config::hasErrors(r.diagnostics))
 	{
+		rememberText(buf.str(), r.config);
 		// A running service keeps listening where it started: host and port need a restart.
 		ConfigPtr current = snapshot();
 		if (current)
@@ -111,6 +120,7 @@ bool ConfigStore::patchScalars(const std::vector<std::pair<std::string, std::str
 		return false;
 	}
 	rememberFileState();
+	rememberText(text, r.config);
 	ConfigPtr current = snapshot();
 	if (current)
 	{
@@ -119,6 +129,119 @@ bool ConfigStore::patchScalars(const std::vector<std::pair<std::string, std::str
 	}
 	publishLoaded(std::move(r.config));
 	return true;
+}
+
+void ConfigStore::rememberText(const std::string & text, const config::Config & fileCfg)
+{
+	std::lock_guard<std::mutex> lock(_stateMutex);
+	_version = api::configVersion(text);
+	_fileConfig = std::make_shared<const config::Config>(fileCfg);
+}
+
+std::string ConfigStore::version() const
+{
+	std::lock_guard<std::mutex> lock(_stateMutex);
+	return _version;
+}
+
+ConfigPtr ConfigStore::fileConfig(std::string * version) const
+{
+	std::lock_guard<std::mutex> lock(_stateMutex);
+	if (version)
+		*version = _version;
+	return _fileConfig;
+}
+
+ConfigStore::EditResult ConfigStore::applyEdit(const std::string & baseVersion, const Edit & edit)
+{
+	EditResult res;
+	std::lock_guard<std::mutex> lock(_writeMutex);
+	std::ifstream in(_path, std::ios::binary);
+	if (!in)
+	{
+		res.status = 500;
+		res.error = "cannot read " + _path + ": " + std::strerror(errno);
+		return res;
+	}
+	std::stringstream buf;
+	buf << in.rdbuf();
+	const std::string text = buf.str();
+	res.version = api::configVersion(text);
+	if (baseVersion.empty())
+	{
+		res.status = 428;
+		res.error = "the change must name the config version it is based on (If-Match header or \"version\")";
+		return res;
+	}
+	config::YamlLoadResult r = config::loadConfigYaml(text);
+	if (config::hasErrors(r.diagnostics))
+	{
+		// Overwriting would silently discard the user's unfinished hand edit.
+		res.status = 409;
+		res.error = "config.yaml on disk is invalid (edited by hand?); fix it first: " + api::firstError(r.diagnostics).error;
+		return res;
+	}
+	if (baseVersion != res.version)
+	{
+		res.status = 409;
+		res.error = "the configuration changed since version " + baseVersion + " (now " + res.version + "); reload and retry";
+		return res;
+	}
+	auto before = std::make_shared<const config::Config>(r.config);
+	config::Config next = r.config;
+	EditError err;
+	if (!edit(next, err))
+	{
+		res.status = err.status;
+		res.error = err.message;
+		res.path = err.path;
+		return res;
+	}
+	config::Diagnostics diags = config::validate(next);
+	if (config::hasErrors(diags))
+	{
+		api::ApiError e = api::firstError(diags);
+		res.status = 400;
+		res.error = e.error;
+		res.path = e.path;
+		return res;
+	}
+	std::string newText;
+	std::string error;
+	if (!config::rewriteConfigYaml(text, *before, next, newText, error))
+	{
+		res.status = 500;
+		res.error = error;
+		return res;
+	}
+	if (newText != text)
+	{
+		try
+		{
+			atomicWrite(_path, newText, true);
+		}
+		catch (const Poco::Exception & e)
+		{
+			res.status = 500;
+			res.error = e.displayText();
+			return res;
+		}
+	}
+	rememberFileState();
+	rememberText(newText, next);
+	res.version = api::configVersion(newText);
+	res.restartRequired = api::restartRequired(*before, next);
+	res.before = before;
+	res.after = std::make_shared<const config::Config>(next);
+	ConfigPtr current = snapshot();
+	config::Config running = next;
+	if (current)
+	{
+		running.server.host = current->server.host;
+		running.server.port = current->server.port;
+	}
+	publishLoaded(std::move(running));
+	return res;
 }
 
 bool ConfigStore::writeDefaultIfMissing()

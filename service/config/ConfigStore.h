@@ -1,5 +1,6 @@
 #pragma once
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,6 +50,42 @@ public:
 	/// result, writes it atomically and publishes it. False (file untouched) with `error` otherwise.
 	bool patchScalars(const std::vector<std::pair<std::string, std::string>> & edits, std::string & error);
 
+	/// The version token (api::configVersion) of the file text last loaded or written by this store.
+	std::string version() const;
+
+	/// The config exactly as the file says (no port override, host/port as written): what the
+	/// admin edits and what a restart would use. Never null after a successful load(). With
+	/// `version`, also the matching version token, read together (a client never gets one
+	/// config with another config's version).
+	ConfigPtr fileConfig(std::string * version = nullptr) const;
+
+	/// A refusal from an edit function: HTTP status, message and key path (validation errors).
+	struct EditError
+	{
+		int status = 400;
+		std::string message;
+		std::string path;
+	};
+	using Edit = std::function<bool(config::Config & cfg, EditError & error)>;
+
+	struct EditResult
+	{
+		int status = 200;             ///< 200, or the HTTP status of the refusal (400, 404, 409, 428, 500)
+		std::string error;
+		std::string path;             ///< key path of a validation error
+		std::string version;          ///< the version now (after the write, or the current one on 409)
+		bool restartRequired = false; ///< host or port changed: the running server keeps its socket
+		ConfigPtr before;             ///< file config the edit started from (null on 409/428)
+		ConfigPtr after;              ///< file config written (null unless 200)
+	};
+
+	/// A structured edit of config.yaml: when `baseVersion` is the file's current version, runs
+	/// `edit` on the file's config, validates the result (an Error refuses it: 400 with the key path,
+	/// file untouched), writes it back keeping the user's text where possible (rewriteConfigYaml),
+	/// atomically with a .backup, and publishes it (host/port stay until restart). A stale or empty
+	/// version is refused (409 / 428) with the current version; so is an invalid hand edit on disk.
+	EditResult applyEdit(const std::string & baseVersion, const Edit & edit);
+
 	/// Writes `content` to `path` atomically: temporary file in the same directory, fsync, rename,
 	/// fsync of the directory. The previous file is kept as `path + ".backup"` when keepBackup.
 	/// Throws Poco::Exception on failure; the old file is then untouched.
@@ -59,8 +96,13 @@ private:
 	void publishLoaded(config::Config && cfg);
 	void rememberFileState();
 
+	void rememberText(const std::string & text, const config::Config & fileCfg);
+
 	std::string _path;
 	std::shared_ptr<const config::Config> _current;
+	mutable std::mutex _stateMutex; ///< guards _version and _fileConfig
+	std::string _version;
+	ConfigPtr _fileConfig;
 	int _portOverride = 0;
 	struct FileState
 	{
