@@ -327,7 +327,11 @@ int Service::start(std::ostream & err)
 	try
 	{
 		Poco::Net::SocketAddress addr(cfg->server.host, static_cast<Poco::UInt16>(cfg->server.port));
-		Poco::Net::ServerSocket socket(addr, 1024);
+		// SO_REUSEADDR only: POCO's (address, backlog) constructor also sets SO_REUSEPORT, which
+		// would let a second instance bind the same port and silently take half the traffic.
+		Poco::Net::ServerSocket socket;
+		socket.bind(addr, /*reuseAddress=*/true, /*reusePort=*/false);
+		socket.listen(1024);
 		_impl->draining = Poco::makeShared<DrainingFactory>(router);
 		_impl->server = std::make_unique<Poco::Net::HTTPServer>(_impl->draining, *_impl->pool, socket, params);
 		_impl->listener = socket;
