@@ -3,10 +3,14 @@
 // FakeUpstreams, and the request log tells why an attempt failed over.
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sqlite3.h>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "AnthropicFixtures.h"
 #include "FakeTunnel.h"
@@ -48,6 +52,22 @@ std::string proxyYaml(const std::string & type, const std::string & address, con
 	if (!user.empty())
 		y += "      username: " + user + "\n      password: " + pass + "\n";
 	return y;
+}
+
+/// Waits (up to 3 s) until the endpoint has an idle pooled connection (GET /admin/api/endpoints).
+bool waitForIdleConnection(const ServiceProcess & svc, const std::string & name)
+{
+	for (int i = 0; i < 300; ++i)
+	{
+		HttpResult r = httpRequest(svc.port(), "GET", "/admin/api/endpoints");
+		auto j = nlohmann::json::parse(r.body, nullptr, false);
+		if (j.is_object() && j["endpoints"].is_array())
+			for (const auto & e : j["endpoints"])
+				if (e.value("name", "") == name && e.value("idle_connections", 0) >= 1)
+					return true;
+		std::this_thread::sleep_for(std::chrono::milliseconds(10));
+	}
+	return false;
 }
 
 StreamedResponse post(const ServiceProcess & svc)
@@ -154,6 +174,12 @@ TEST_P(UpstreamProxy, RequestsGoThroughTheTunnel)
 		auto r = post(svc);
 		ASSERT_EQ(r.status, 200) << r.body;
 		EXPECT_EQ(r.text(), "through the tunnel");
+		// The client has its last event a moment before the proxy has read the upstream's final
+		// chunk and pooled the connection; wait for that so the second request can reuse it.
+		if (i == 0)
+		{
+			EXPECT_TRUE(waitForIdleConnection(svc, "a")) << "the tunnel connection never went back to the pool";
+		}
 	}
 	ASSERT_EQ(a.requestCount(), 2u);
 	EXPECT_EQ(a.lastRequest().header("x-api-key"), "sk-test-a");
@@ -314,6 +340,7 @@ TEST_F(UpstreamTls, TrustedCaFileSucceedsAndConnectionsAreReused)
 		auto r = post(svc);
 		ASSERT_EQ(r.status, 200) << r.body;
 		EXPECT_EQ(r.text(), "over TLS");
+		EXPECT_TRUE(waitForIdleConnection(svc, "tls")) << "the TLS connection never went back to the pool";
 	}
 	EXPECT_EQ(b.requestCount(), 0u);
 	EXPECT_EQ(a.requestCount(), 3u);
