@@ -91,22 +91,6 @@ std::string sessionCookie(const std::string & value, int64_t maxAge, bool secure
 		+ (secure ? "; Secure" : "");
 }
 
-std::string htmlEscape(const std::string & s)
-{
-	std::string out;
-	for (char c : s)
-		switch (c)
-		{
-			case '<': out += "&lt;"; break;
-			case '>': out += "&gt;"; break;
-			case '&': out += "&amp;"; break;
-			case '"': out += "&quot;"; break;
-			case '\'': out += "&#39;"; break;
-			default: out += c;
-		}
-	return out;
-}
-
 /// A field of an application/x-www-form-urlencoded body ('+' is a space), "" when absent.
 std::string formField(const std::string & body, const std::string & name)
 {

@@ -2,27 +2,13 @@
 
 #include <Poco/String.h>
 
+#include "http/Responses.h"
+
 namespace ccc::http
 {
 
 namespace
 {
-
-std::string htmlEscape(const std::string & s)
-{
-	std::string out;
-	for (char c : s)
-		switch (c)
-		{
-			case '<': out += "&lt;"; break;
-			case '>': out += "&gt;"; break;
-			case '&': out += "&amp;"; break;
-			case '"': out += "&quot;"; break;
-			case '\'': out += "&#39;"; break;
-			default: out += c;
-		}
-	return out;
-}
 
 std::string crlf(const std::string & s)
 {

@@ -48,4 +48,20 @@ void sendAdminError(Poco::Net::HTTPServerResponse & response, int status, const 
 	sendJson(response, static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status), body);
 }
 
+std::string htmlEscape(const std::string & s)
+{
+	std::string out;
+	for (char c : s)
+		switch (c)
+		{
+			case '<': out += "&lt;"; break;
+			case '>': out += "&gt;"; break;
+			case '&': out += "&amp;"; break;
+			case '"': out += "&quot;"; break;
+			case '\'': out += "&#39;"; break;
+			default: out += c;
+		}
+	return out;
+}
+
 } // namespace ccc::http

@@ -22,4 +22,7 @@ std::string anthropicErrorBody(const std::string & type, const std::string & mes
 /// Sends the admin API's error shape: {"error": message[, "path": keyPath]}.
 void sendAdminError(Poco::Net::HTTPServerResponse & response, int status, const std::string & message, const std::string & keyPath = "");
 
+/// Text made safe inside HTML element content and quoted attribute values (< > & " ').
+std::string htmlEscape(const std::string & s);
+
 } // namespace ccc::http
