@@ -43,9 +43,9 @@ def imgui_common_chinese(imgui_draw_cpp):
     return out
 
 
-def table_characters(i18n_table):
-    """Every non-ASCII character of the string table (only the Chinese column has any)."""
-    text = open(i18n_table, encoding="utf-8").read()
+def table_characters(i18n_tables):
+    """Every non-ASCII character of the string tables (only the Chinese column has any)."""
+    text = "".join(open(t, encoding="utf-8").read() for t in i18n_tables)
     return sorted({ord(c) for c in text if ord(c) > 0x7F})
 
 
@@ -68,7 +68,8 @@ def subset_font(source, codepoints):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--source", required=True)
-    ap.add_argument("--i18n-table", required=True)
+    ap.add_argument("--i18n-table", required=True, action="append",
+                    help="a string table file; repeat for each model/i18n_table*.h")
     ap.add_argument("--imgui-draw", required=True)
     ap.add_argument("--out-font", required=True)
     ap.add_argument("--out-header", required=True)

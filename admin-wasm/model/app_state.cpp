@@ -134,6 +134,11 @@ nlohmann::ordered_json AppState::testState() const
 	for (const auto & [id, a] : _resets)
 		resets[id] = {{"state", loadStateName(a.state)}, {"error", a.error}, {"message", a.message}, {"completed", a.completed}};
 	s["resets"] = std::move(resets);
+	s["dashboard"] = _dashboard.testState();
+	s["endpoints_model"] = _endpointsModel.testState();
+	s["taggers"] = _taggers.testState();
+	s["logs"] = _logs.testState();
+	s["settings"] = _settings.testState();
 	return s;
 }
 

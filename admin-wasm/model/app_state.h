@@ -8,9 +8,14 @@
 
 #include "model/api_client.h"
 #include "model/config_check.h"
+#include "model/dashboard_model.h"
+#include "model/endpoints_model.h"
 #include "model/endpoints.h"
 #include "model/language_state.h"
+#include "model/logs_model.h"
 #include "model/resource.h"
+#include "model/settings_model.h"
+#include "model/taggers_model.h"
 #include "model/ui_state.h"
 
 /// The admin's state, apart from any drawing: what has been loaded from the service, what is in
@@ -45,6 +50,13 @@ public:
 	LanguageState & language() { return _language; }
 	const LanguageState & language() const { return _language; }
 
+	/// Each panel's own state (model/<panel>_model.h), apart from drawing.
+	DashboardModel & dashboard() { return _dashboard; }
+	EndpointsModel & endpointsModel() { return _endpointsModel; }
+	TaggersModel & taggers() { return _taggers; }
+	LogsModel & logs() { return _logs; }
+	SettingsModel & settings() { return _settings; }
+
 	/// The state as JSON for the browser test hook (window.__adminTest.state). Keys are stable:
 	/// tests depend on them.
 	nlohmann::ordered_json testState() const;
@@ -56,6 +68,11 @@ private:
 	std::map<std::string, ActionState> _resets;
 	UiState _ui;
 	LanguageState _language;
+	DashboardModel _dashboard{_api};
+	EndpointsModel _endpointsModel{_api};
+	TaggersModel _taggers{_api};
+	LogsModel _logs{_api};
+	SettingsModel _settings{_api};
 	/// Guards callbacks that outlive the object (the transport may answer after destruction).
 	std::shared_ptr<bool> _alive = std::make_shared<bool>(true);
 };

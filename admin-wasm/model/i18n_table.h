@@ -104,3 +104,10 @@ CCC_I18N(HelpToken, "ANTHROPIC_AUTH_TOKEN must be set; any value works unless se
 CCC_I18N(HelpTimeout, "API_TIMEOUT_MS=600000 gives a request time to fail over through several endpoints.", "API_TIMEOUT_MS=600000 让请求有时间在多个端点之间故障转移。")
 CCC_I18N(HelpTraffic, "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 keeps side traffic from going around the proxy.", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 防止附带流量绕过代理。")
 CCC_I18N(HelpEndpoints, "Then add endpoints (Endpoints panel or config.yaml). Keyboard: Tab and arrow keys move, Space activates.", "然后添加端点（端点面板或 config.yaml）。键盘：Tab 和方向键移动，空格键确认。")
+
+// Each panel's own strings (one file per panel, so panels are worked on independently).
+#include "model/i18n_table_dashboard.h"
+#include "model/i18n_table_endpoints.h"
+#include "model/i18n_table_taggers.h"
+#include "model/i18n_table_logs.h"
+#include "model/i18n_table_settings.h"
