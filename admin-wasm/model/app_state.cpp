@@ -134,6 +134,13 @@ nlohmann::ordered_json AppState::testState() const
 	for (const auto & [id, a] : _resets)
 		resets[id] = {{"state", loadStateName(a.state)}, {"error", a.error}, {"message", a.message}, {"completed", a.completed}};
 	s["resets"] = std::move(resets);
+	const LoginState & login = _api.loginState();
+	s["session"] = {{"mode", sessionModeName(login.mode)}, {"authenticated", login.authenticated},
+		{"login_required", login.loginRequired()}, {"csrf", !login.csrf_token.empty()},
+		{"session_state", loadStateName(login.session_state)}, {"login_state", loadStateName(login.login.state)},
+		{"login_error", login.login.error}, {"login_attempts", login.login.completed}, {"logins", login.logins},
+		{"held_requests", login.held_requests}, {"lockout_s", login.lockoutSecondsLeft(_api.nowMs())},
+		{"logout_state", loadStateName(login.logout.state)}};
 	s["dashboard"] = _dashboard.testState();
 	s["endpoints_model"] = _endpointsModel.testState();
 	s["taggers"] = _taggers.testState();

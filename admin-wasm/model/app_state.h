@@ -45,6 +45,10 @@ public:
 	/// The reset action of endpoint `id` (Idle when never triggered).
 	const ActionState & resetAction(const std::string & id) const;
 
+	/// The API client: its session (login, CSRF token) is drawn by the frame (login screen, logout).
+	ApiClient & api() { return _api; }
+	const ApiClient & api() const { return _api; }
+
 	UiState & ui() { return _ui; }
 	const UiState & ui() const { return _ui; }
 	LanguageState & language() { return _language; }

@@ -26,8 +26,18 @@ struct HttpResponse
 	std::string body;
 	/// Transport-level failure description ("network error"); empty whenever status != 0.
 	std::string transport_error;
+	/// Response headers, names in lower case (e.g. "retry-after"); may be empty (fakes).
+	std::vector<std::pair<std::string, std::string>> headers;
 
 	bool ok() const { return status >= 200 && status < 300; }
+	/// The value of header `lowerName`, or "" when absent.
+	std::string header(const std::string & lowerName) const
+	{
+		for (const auto & h : headers)
+			if (h.first == lowerName)
+				return h.second;
+		return std::string();
+	}
 };
 
 using HttpCallback = std::function<void(HttpResponse)>;

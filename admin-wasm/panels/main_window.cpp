@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include "model/app_state.h"
+#include "panels/login_view.h"
 #include "panels/panel.h"
 #include "platform/test_hook.h"
 #include "ui/theme.h"
@@ -38,7 +39,11 @@ void drawTopBar(PanelContext & ctx)
 	for (Language l : kLanguages)
 		width += ImGui::CalcTextSize(languageName(l)).x + pad + spacing;
 	width += ImGui::CalcTextSize(tr(Msg::ThemeDark)).x + ImGui::CalcTextSize(tr(Msg::ThemeLight)).x + 2 * (pad + spacing) + spacing * 2;
+	const LoginState & login = state.api().loginState();
+	if (login.mode == SessionMode::Password && login.authenticated)
+		width += ImGui::CalcTextSize(tr(Msg::LoginLogout)).x + pad + spacing;
 	ImGui::SameLine(std::max(ImGui::GetCursorPosX() + spacing * 4, ImGui::GetWindowContentRegionMax().x - width));
+	drawLogoutButton(ctx);
 
 	for (Language l : kLanguages)
 	{
@@ -112,6 +117,13 @@ void drawMainWindow(PanelList & panels, PanelContext & ctx)
 	{
 		drawTopBar(ctx);
 		ImGui::Separator();
+		if (ctx.state.api().loginState().loginRequired())
+		{
+			static LoginView login;
+			login.draw(ctx);
+			ImGui::End();
+			return;
+		}
 		Panel * current = findPanel(panels, ctx.state.ui().panel);
 		if (current && ctx.state.ui().panel != current->id())
 			ctx.state.ui().panel = current->id();

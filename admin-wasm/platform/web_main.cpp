@@ -200,6 +200,7 @@ int main()
 	parseLanguageTag(browser::storageGet(kLanguageKey), language); // the user's stored choice wins
 	app.saved_language = language;
 	app.state.language().request(language); // Chinese: shown once its font has arrived
+	app.state.api().refreshSession(); // the CSRF token for mutations, and whether a login is needed
 	app.state.reloadConfig();
 	app.state.reloadEndpoints();
 

@@ -45,13 +45,17 @@ export class ServiceProcess {
 
 	get baseUrl() { return `http://127.0.0.1:${this.port}`; }
 
-	async start({ timeoutMs = 15000 } = {}) {
+	/// `adminPassword`: set with the binary's --set-admin-password before the start (the config
+	/// then needs server.require_admin_password: true for the password mode on loopback).
+	async start({ timeoutMs = 15000, adminPassword } = {}) {
 		const binary = requireEnvFile('CCC_BINARY');
 		const adminDir = requireEnvFile('CCC_ADMIN_DIR');
 		this.port = await freePort();
 		this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-browser-'));
 		this.configPath = path.join(this.dir, 'config.yaml');
 		fs.writeFileSync(this.configPath, this.configYaml.replaceAll('${PORT}', String(this.port)));
+		if (adminPassword !== undefined)
+			await setAdminPassword(binary, this.configPath, adminPassword);
 		this.child = spawn(binary, ['--config', this.configPath, '--port', String(this.port), '--admin-dir', adminDir],
 			{ cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.child.stdout.on('data', (d) => { this.output += d; });
@@ -86,6 +90,19 @@ export class ServiceProcess {
 		if (this.dir)
 			fs.rmSync(this.dir, { recursive: true, force: true });
 	}
+}
+
+/// Runs `claude-code-companion --set-admin-password --config <path>` with the password on stdin.
+async function setAdminPassword(binary, configPath, password) {
+	const child = spawn(binary, ['--set-admin-password', '--config', configPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+	let output = '';
+	child.stdout.on('data', (d) => { output += d; });
+	child.stderr.on('data', (d) => { output += d; });
+	const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+	child.stdin.end(`${password}\n`);
+	const code = await exited;
+	if (code !== 0)
+		throw new Error(`--set-admin-password failed (${code}):\n${output}`);
 }
 
 /// Flags that work for Debian's Chromium as root on a machine without GPU (WebGL via SwiftShader).
