@@ -57,6 +57,18 @@ EM_JS(void, ccc_js_clipboard_set, (const char * text), {
 		navigator.clipboard.writeText(t).catch(function(e) { console.warn("clipboard write refused: " + e); });
 });
 
+// A same-origin <a download> click: the browser fetches the URL with the page's cookies and saves
+// it under the server's Content-Disposition filename, without the wasm holding the bytes.
+EM_JS(void, ccc_js_download_url, (const char * url), {
+	var a = document.createElement("a");
+	a.href = UTF8ToString(url);
+	a.download = "";
+	a.style.display = "none";
+	document.body.appendChild(a);
+	a.click();
+	document.body.removeChild(a);
+});
+
 namespace ccc::admin::browser
 {
 
@@ -134,6 +146,11 @@ void installClipboard()
 	io.GetClipboardTextFn = getClipboard;
 	io.SetClipboardTextFn = setClipboard;
 	io.ClipboardUserData = nullptr;
+}
+
+void downloadUrl(const std::string & url)
+{
+	ccc_js_download_url(url.c_str());
 }
 
 } // namespace ccc::admin::browser

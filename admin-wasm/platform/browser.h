@@ -28,4 +28,8 @@ double nowMs();
 /// ImGui_ImplGlfw_InitForOpenGL (which installs GLFW's clipboard, a no-op under Emscripten).
 void installClipboard();
 
+/// Starts a browser download of a same-origin URL (e.g. "/admin/api/logs/<id>/export"): the
+/// browser saves it under the name the server gives (Content-Disposition).
+void downloadUrl(const std::string & url);
+
 } // namespace ccc::admin::browser

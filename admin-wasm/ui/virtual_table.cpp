@@ -30,6 +30,9 @@ VirtualTableResult drawVirtualTable(const char * id, const std::vector<TableColu
 	const float rowHeight = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2.0f;
 	if (options.scroll_to_row)
 		ImGui::SetScrollY(static_cast<float>(std::min(*options.scroll_to_row, rowCount)) * rowHeight);
+	else if (options.scroll_by_rows > 0)
+		ImGui::SetScrollY(ImGui::GetScrollY() + static_cast<float>(options.scroll_by_rows) * rowHeight);
+	result.scroll_y = ImGui::GetScrollY();
 
 	// ImGuiListClipper counts in int; a log longer than that is clamped (and far beyond any UI use).
 	const int count = static_cast<int>(std::min<size_t>(rowCount, INT_MAX));

@@ -21,6 +21,9 @@ struct VirtualTableOptions
 	float height = 0;
 	/// Scrolls so that this row is at the top (applied in this frame's layout, drawn next frame).
 	std::optional<size_t> scroll_to_row;
+	/// Scrolls down by this many rows from where the view is (keeps the rows in view when as many
+	/// were inserted above them); ignored when scroll_to_row is set.
+	size_t scroll_by_rows = 0;
 };
 
 struct VirtualTableResult
@@ -28,6 +31,7 @@ struct VirtualTableResult
 	size_t rows_drawn = 0;  ///< drawRow calls this frame
 	size_t first_drawn = 0; ///< index of the first row drawn (meaningful when rows_drawn > 0)
 	bool visible = false;   ///< false when the table is clipped away entirely
+	float scroll_y = 0;     ///< the table's vertical scroll offset this frame (0 = at the top)
 };
 
 /// Draws a scrolling table of `rowCount` rows with a frozen header. `drawRow(i)` is called only

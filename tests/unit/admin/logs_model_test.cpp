@@ -283,5 +283,60 @@ TEST_F(LogsModelTest, HundredThousandRowsArriveOnlyAsTheTableScrolls)
 	ImGui::DestroyContext();
 }
 
+/// What the panel does with LogsModel::takePrepended(): scrolled away from the top, the rows in
+/// view stay in view when the live tail inserts rows above them.
+TEST_F(LogsModelTest, PrependedRowsKeepTheViewWhenScrolledAway)
+{
+	ImGui::CreateContext();
+	ImGuiIO & io = ImGui::GetIO();
+	io.IniFilename = nullptr;
+	io.DisplaySize = ImVec2(1280.0f, 800.0f);
+	io.DeltaTime = 1.0f / 60.0f;
+	unsigned char * pixels = nullptr;
+	int w = 0, h = 0;
+	io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+	auto frame = [&](ui::VirtualTableOptions options, std::string & firstId) {
+		ImGui::NewFrame();
+		ImGui::SetNextWindowPos(ImVec2(0, 0));
+		ImGui::SetNextWindowSize(io.DisplaySize);
+		ImGui::Begin("logs", nullptr, ImGuiWindowFlags_NoDecoration);
+		const auto & rows = model.rows();
+		bool first = true;
+		ui::VirtualTableResult r = ui::drawVirtualTable("rows", {{"Request"}}, rows.size(), [&](size_t i) {
+			// The clipper draws one row above the view: the first fully visible one is the second.
+			if (!first && firstId.empty())
+				firstId = rows[i].request_id;
+			first = false;
+			ImGui::TextUnformatted(rows[i].request_id.c_str());
+		}, options);
+		ImGui::End();
+		ImGui::Render();
+		return r;
+	};
+	model.ensureLoaded(kNow);
+	transport.answer(200, page(1000, 200, true));
+	ui::VirtualTableOptions to100;
+	to100.scroll_to_row = 100;
+	std::string id;
+	frame(to100, id);
+	id.clear();
+	ui::VirtualTableResult before = frame({}, id);
+	ASSERT_GT(before.scroll_y, 0.0f);
+	const std::string firstBefore = id;
+
+	model.setLiveTail(true, kNow);
+	model.tick(kNow);
+	transport.answer(200, page(1003, 4, false)); // 3 new rows above
+	ui::VirtualTableOptions shift;
+	shift.scroll_by_rows = model.takePrepended();
+	EXPECT_EQ(shift.scroll_by_rows, 3u);
+	id.clear();
+	frame(shift, id);
+	id.clear();
+	frame({}, id);
+	EXPECT_EQ(id, firstBefore);
+	ImGui::DestroyContext();
+}
+
 } // namespace
 } // namespace ccc::admin
