@@ -15,8 +15,9 @@ const char * loadStateName(LoadState s)
 	return "unknown";
 }
 
-AppState::AppState(HttpTransport transport) : _api(transport), _language(transport)
+AppState::AppState(HttpTransport transport, EventStreamOpener events) : _api(transport), _language(transport)
 {
+	_dashboard.setEventStream(std::move(events));
 }
 
 void AppState::reloadConfig()

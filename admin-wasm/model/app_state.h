@@ -11,6 +11,7 @@
 #include "model/dashboard_model.h"
 #include "model/endpoints_model.h"
 #include "model/endpoints.h"
+#include "model/event_stream.h"
 #include "model/language_state.h"
 #include "model/logs_model.h"
 #include "model/resource.h"
@@ -30,7 +31,8 @@ using EndpointsResource = Resource<std::vector<EndpointStatus>>;
 class AppState
 {
 public:
-	explicit AppState(HttpTransport transport);
+	/// `events` opens the live event stream (GET /admin/api/events); none = no live updates.
+	explicit AppState(HttpTransport transport, EventStreamOpener events = {});
 
 	/// (Re)fetches the config from the service and checks it; a call while one is in flight is ignored.
 	void reloadConfig();

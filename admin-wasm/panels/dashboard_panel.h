@@ -4,8 +4,10 @@
 namespace ccc::admin
 {
 
-/// One card per endpoint (status, breaker, success rate, counters) from GET /admin/api/endpoints.
-/// Live charts come with the dashboard API (docs/ADMIN_API.md).
+/// Totals, live charts (requests and errors, latency p50/p95, tokens) for a range preset, and one
+/// card per endpoint (status, breaker, success rate, latency, tokens, active streams, reset),
+/// from DashboardModel: GET /admin/api/dashboard and /admin/api/timeseries, updated live by the
+/// event stream, whose connection state is shown next to the range buttons.
 class DashboardPanel : public Panel
 {
 public:

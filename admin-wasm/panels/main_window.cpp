@@ -117,6 +117,8 @@ void drawMainWindow(PanelList & panels, PanelContext & ctx)
 	{
 		drawTopBar(ctx);
 		ImGui::Separator();
+		// The dashboard's live stream and refreshes run whichever panel is shown.
+		ctx.state.dashboard().tick(ctx.state.ui().panel == "dashboard");
 		if (ctx.state.api().loginState().loginRequired())
 		{
 			static LoginView login;

@@ -16,6 +16,7 @@
 #include "panels/panel.h"
 #include "platform/browser.h"
 #include "platform/canvas.h"
+#include "platform/event_source.h"
 #include "platform/test_hook.h"
 #include "platform/web_fetch.h"
 #include "ui/theme.h"
@@ -36,7 +37,7 @@ constexpr const char * kThemeKey = "ccc-admin-theme";
 struct App
 {
 	GLFWwindow * window = nullptr;
-	AppState state{makeWebTransport()};
+	AppState state{makeWebTransport(), makeWebEventStream()};
 	PanelList panels = makePanels();
 	TestHook hook;
 	std::string origin;
@@ -138,6 +139,7 @@ void frame(void * arg)
 {
 	App & app = *static_cast<App *>(arg);
 	glfwPollEvents();
+	pumpEventSources();
 	const CanvasSize canvas = syncCanvasSize();
 	syncPreferences(app);
 	buildFonts(app, canvas.pixel_ratio);
