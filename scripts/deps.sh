@@ -10,7 +10,9 @@ set -euo pipefail
 profile=${1:-build}
 build_pkgs=(cmake ninja-build g++ pkg-config git ca-certificates
 	libpoco-dev libyaml-cpp-dev nlohmann-json3-dev liblua5.4-dev
-	zlib1g-dev libbrotli-dev libzstd-dev libssl-dev libsqlite3-dev libpq-dev
+	zlib1g-dev libbrotli-dev libzstd-dev libssl-dev
+	# tests and proxy_bench read the SQLite log file directly (the store itself uses Poco::Data)
+	libsqlite3-dev
 	emscripten
 	# the admin's Chinese font, subset at build time (admin-wasm/fonts/make_fonts.py)
 	fonts-droid-fallback fonttools

@@ -1,11 +1,21 @@
 #include "store/Db.h"
 
+#include <cctype>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
+#include <deque>
+#include <mutex>
 #include <unordered_map>
 
-#include <libpq-fe.h>
-#include <sqlite3.h>
+#include <Poco/Data/LOB.h>
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Exception.h>
+#include <Poco/Nullable.h>
 
 namespace ccc::store
 {
@@ -82,316 +92,561 @@ std::string sanitizeUtf8(const std::string & s)
 	return out;
 }
 
-namespace
+DbRows DbConnection::queryBatch(const std::string & sql, const std::vector<DbParams> & rows)
 {
-
-// ---------------------------------------------------------------------------------------------
-class SqliteConnection : public DbConnection
-{
-public:
-	explicit SqliteConnection(const std::string & path)
+	DbRows out;
+	for (const auto & p : rows)
 	{
-		int rc = sqlite3_open_v2(path.c_str(), &_db,
-			SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-		if (rc != SQLITE_OK)
-		{
-			std::string msg = _db ? sqlite3_errmsg(_db) : sqlite3_errstr(rc);
-			if (_db)
-				sqlite3_close_v2(_db);
-			_db = nullptr;
-			throw StoreError("sqlite: cannot open " + path + ": " + msg);
-		}
-		// Writers wait for each other (writer thread, retention, a second process) instead of
-		// failing with SQLITE_BUSY.
-		sqlite3_busy_timeout(_db, 10000);
-	}
-
-	~SqliteConnection() override
-	{
-		for (auto & kv : _cache)
-			sqlite3_finalize(kv.second);
-		if (_db)
-			sqlite3_close_v2(_db);
-	}
-
-	DbRows query(const std::string & sql, const DbParams & params) override
-	{
-		sqlite3_stmt * st = prepare(sql);
-		struct Reset
-		{
-			sqlite3_stmt * s;
-			~Reset()
-			{
-				sqlite3_reset(s);
-				sqlite3_clear_bindings(s);
-			}
-		} reset{st};
-		for (size_t i = 0; i < params.size(); ++i)
-		{
-			const DbValue & v = params[i];
-			int idx = static_cast<int>(i + 1);
-			int rc = SQLITE_OK;
-			switch (v.kind)
-			{
-			case DbValue::Kind::Null: rc = sqlite3_bind_null(st, idx); break;
-			case DbValue::Kind::Int: rc = sqlite3_bind_int64(st, idx, v.i); break;
-			case DbValue::Kind::Real: rc = sqlite3_bind_double(st, idx, v.d); break;
-			case DbValue::Kind::Text:
-				rc = sqlite3_bind_text64(st, idx, v.s.data(), v.s.size(), SQLITE_STATIC, SQLITE_UTF8);
-				break;
-			case DbValue::Kind::Blob: rc = sqlite3_bind_blob64(st, idx, v.s.data(), v.s.size(), SQLITE_STATIC); break;
-			}
-			if (rc != SQLITE_OK)
-				fail("bind", sql);
-		}
-		DbRows rows;
-		for (;;)
-		{
-			int rc = sqlite3_step(st);
-			if (rc == SQLITE_DONE)
-				break;
-			if (rc != SQLITE_ROW)
-				fail("step", sql);
-			int n = sqlite3_column_count(st);
-			DbRow row;
-			row.values.resize(n);
-			row.nulls.resize(n);
-			for (int c = 0; c < n; ++c)
-			{
-				int t = sqlite3_column_type(st, c);
-				if (t == SQLITE_NULL)
-				{
-					row.nulls[c] = true;
-					continue;
-				}
-				if (t == SQLITE_BLOB)
-				{
-					const void * b = sqlite3_column_blob(st, c);
-					int len = sqlite3_column_bytes(st, c);
-					if (b && len > 0)
-						row.values[c].assign(static_cast<const char *>(b), static_cast<size_t>(len));
-				}
-				else
-				{
-					const unsigned char * txt = sqlite3_column_text(st, c);
-					int len = sqlite3_column_bytes(st, c);
-					if (txt && len > 0)
-						row.values[c].assign(reinterpret_cast<const char *>(txt), static_cast<size_t>(len));
-				}
-			}
-			rows.push_back(std::move(row));
-		}
-		return rows;
-	}
-
-	void execScript(const std::string & sql) override
-	{
-		char * err = nullptr;
-		if (sqlite3_exec(_db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK)
-		{
-			std::string msg = err ? err : "unknown error";
-			sqlite3_free(err);
-			throw StoreError("sqlite: " + msg + " in: " + sql.substr(0, 200));
-		}
-	}
-
-	int64_t changes() override { return sqlite3_changes64(_db); }
-	bool healthy() override { return _db != nullptr && sqlite3_get_autocommit(_db) != 0; }
-
-private:
-	sqlite3_stmt * prepare(const std::string & sql)
-	{
-		auto it = _cache.find(sql);
-		if (it != _cache.end())
-			return it->second;
-		sqlite3_stmt * st = nullptr;
-		if (sqlite3_prepare_v2(_db, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK)
-			fail("prepare", sql);
-		_cache.emplace(sql, st);
-		return st;
-	}
-
-	[[noreturn]] void fail(const char * what, const std::string & sql)
-	{
-		throw StoreError(std::string("sqlite ") + what + ": " + sqlite3_errmsg(_db) + " in: " + sql.substr(0, 200));
-	}
-
-	sqlite3 * _db = nullptr;
-	std::unordered_map<std::string, sqlite3_stmt *> _cache;
-};
-
-// ---------------------------------------------------------------------------------------------
-constexpr Oid kByteaOid = 17;
-
-std::string decodeBytea(const char * v, size_t len)
-{
-	// Text-format bytea is hex ("\x0a1b...") since PostgreSQL 9.0.
-	std::string out;
-	if (len >= 2 && v[0] == '\\' && v[1] == 'x')
-	{
-		out.reserve((len - 2) / 2);
-		auto hex = [](char c) -> int {
-			if (c >= '0' && c <= '9') return c - '0';
-			if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-			if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-			return 0;
-		};
-		for (size_t i = 2; i + 1 < len; i += 2)
-			out.push_back(static_cast<char>((hex(v[i]) << 4) | hex(v[i + 1])));
-		return out;
-	}
-	size_t outLen = 0;
-	unsigned char * raw = PQunescapeBytea(reinterpret_cast<const unsigned char *>(v), &outLen);
-	if (raw)
-	{
-		out.assign(reinterpret_cast<char *>(raw), outLen);
-		PQfreemem(raw);
+		DbRows r = query(sql, p);
+		for (auto & row : r)
+			out.push_back(std::move(row));
 	}
 	return out;
 }
 
-class PgConnection : public DbConnection
+namespace
+{
+
+namespace PD = Poco::Data;
+
+void registerConnectors()
+{
+	static std::once_flag once;
+	std::call_once(once, [] {
+		PD::SQLite::Connector::registerConnector();
+		PD::PostgreSQL::Connector::registerConnector();
+	});
+}
+
+/// The first word of a statement, upper-cased ("BEGIN", "INSERT", ...).
+std::string firstKeyword(const std::string & sql)
+{
+	size_t i = 0;
+	while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i])))
+		++i;
+	std::string w;
+	while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])))
+		w.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++]))));
+	return w;
+}
+
+/// Splits a script at the ';' that end statements (not inside '...', "..." or $tag$...$tag$).
+std::vector<std::string> splitScript(const std::string & sql)
+{
+	std::vector<std::string> out;
+	std::string cur;
+	size_t i = 0;
+	auto flush = [&] {
+		size_t b = cur.find_first_not_of(" \t\r\n");
+		if (b != std::string::npos)
+			out.push_back(cur.substr(b));
+		cur.clear();
+	};
+	while (i < sql.size())
+	{
+		char c = sql[i];
+		if (c == '\'' || c == '"')
+		{
+			size_t end = sql.find(c, i + 1);
+			end = end == std::string::npos ? sql.size() : end + 1;
+			cur.append(sql, i, end - i);
+			i = end;
+		}
+		else if (c == '$')
+		{
+			size_t close = sql.find('$', i + 1);
+			std::string tag = close == std::string::npos ? std::string() : sql.substr(i, close - i + 1);
+			bool isTag = !tag.empty() && tag.find_first_not_of("$_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
+				std::string::npos;
+			if (isTag)
+			{
+				size_t end = sql.find(tag, close + 1);
+				end = end == std::string::npos ? sql.size() : end + tag.size();
+				cur.append(sql, i, end - i);
+				i = end;
+			}
+			else
+				cur.push_back(sql[i++]);
+		}
+		else if (c == ';')
+		{
+			flush();
+			++i;
+		}
+		else
+			cur.push_back(sql[i++]);
+	}
+	flush();
+	return out;
+}
+
+/// `?` -> `$n` for PostgreSQL. The store's SQL never has a `?` inside a literal.
+std::string toDollarPlaceholders(const std::string & sql)
+{
+	std::string out;
+	out.reserve(sql.size() + 16);
+	int n = 0;
+	for (char c : sql)
+	{
+		if (c == '?')
+			out += "$" + std::to_string(++n);
+		else
+			out.push_back(c);
+	}
+	return out;
+}
+
+std::string formatReal(double d)
+{
+	char buf[64];
+	std::snprintf(buf, sizeof buf, "%.17g", d);
+	return buf;
+}
+
+/// Poco::Data parses a PostgreSQL connection string as space-separated key=value pairs and
+/// rebuilds it; a URI is handed to libpq whole through dbname, which libpq expands.
+std::string pocoPostgresDsn(const std::string & dsn)
+{
+	if (dsn.rfind("postgresql://", 0) == 0 || dsn.rfind("postgres://", 0) == 0)
+		return "dbname=" + dsn;
+	return dsn;
+}
+
+/// One connection of either backend on Poco::Data. Statements are prepared once per (SQL,
+/// parameter kinds) and re-executed with new values; results are read through a RecordSet.
+class PocoConnection : public DbConnection
 {
 public:
-	explicit PgConnection(const std::string & dsn)
+	PocoConnection(bool postgres, const std::string & target) : _postgres(postgres)
 	{
-		_conn = PQconnectdb(dsn.c_str());
-		if (!_conn || PQstatus(_conn) != CONNECTION_OK)
+		registerConnectors();
+		try
 		{
-			std::string msg = _conn ? PQerrorMessage(_conn) : "out of memory";
-			if (_conn)
-				PQfinish(_conn);
-			_conn = nullptr;
-			throw StoreError("postgresql: cannot connect: " + msg);
+			if (_postgres)
+			{
+				_session = std::make_unique<PD::Session>(PD::PostgreSQL::Connector::KEY, pocoPostgresDsn(target));
+				runOne("SET client_min_messages TO WARNING", false);
+			}
+			else
+			{
+				// The login timeout of a SQLite session is its busy timeout (seconds): writers
+				// wait for each other (writer thread, retention, a second process) instead of
+				// failing with SQLITE_BUSY.
+				_session = std::make_unique<PD::Session>(PD::SQLite::Connector::KEY, target, 10);
+			}
 		}
-		PGresult * r = PQexec(_conn, "SET client_min_messages TO WARNING");
-		PQclear(r);
+		catch (const StoreError &)
+		{
+			throw;
+		}
+		catch (const Poco::Exception & e)
+		{
+			throw StoreError(std::string(backend()) + ": cannot " + (_postgres ? "connect" : "open " + target) + ": " +
+				e.displayText());
+		}
 	}
 
-	~PgConnection() override
+	~PocoConnection() override
 	{
-		if (_conn)
-			PQfinish(_conn);
+		try
+		{
+			_cache.clear();
+			if (_session)
+				_session->close();
+		}
+		catch (...)
+		{
+		}
 	}
 
 	DbRows query(const std::string & sql, const DbParams & params) override
 	{
-		std::string pgSql = translate(sql);
-		std::vector<std::string> texts(params.size());
-		std::vector<const char *> values(params.size(), nullptr);
-		std::vector<int> lengths(params.size(), 0);
-		std::vector<int> formats(params.size(), 0);
+		std::string kinds;
+		kinds.reserve(params.size());
+		for (const DbValue & v : params)
+			kinds.push_back(kindCode(v));
+		std::string key = sql;
+		key.push_back('\0');
+		key += kinds;
+		auto it = _cache.find(key);
+		if (it == _cache.end())
+		{
+			if (_cache.size() >= kMaxCached)
+				_cache.clear();
+			it = _cache.emplace(key, prepare(sql, kinds)).first;
+		}
+		Prepared & p = *it->second;
 		for (size_t i = 0; i < params.size(); ++i)
 		{
 			const DbValue & v = params[i];
-			switch (v.kind)
+			Slot & s = p.slots[i];
+			switch (kinds[i])
 			{
-			case DbValue::Kind::Null: break;
-			case DbValue::Kind::Int: texts[i] = std::to_string(v.i); values[i] = texts[i].c_str(); break;
-			case DbValue::Kind::Real:
-			{
-				char buf[64];
-				std::snprintf(buf, sizeof buf, "%.17g", v.d);
-				texts[i] = buf;
-				values[i] = texts[i].c_str();
-				break;
-			}
-			case DbValue::Kind::Text: values[i] = v.s.c_str(); break;
-			case DbValue::Kind::Blob:
-				values[i] = v.s.data();
-				lengths[i] = static_cast<int>(v.s.size());
-				formats[i] = 1;
-				break;
+			case 'I': s.i = v.i; break;
+			case 'R': s.d = v.d; break;
+			case 'T': s.s = v.s; break;
+			case 'B': s.b.assignRaw(reinterpret_cast<const unsigned char *>(v.s.data()), v.s.size()); break;
+			default: break;
 			}
 		}
-		PGresult * res = PQexecParams(_conn, pgSql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
-			lengths.data(), formats.data(), 0);
-		struct Clear
+		std::size_t affected = 0;
+		try
 		{
-			PGresult * r;
-			~Clear() { PQclear(r); }
-		} clear{res};
-		ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-			throw StoreError(std::string("postgresql: ") + (res ? PQresultErrorMessage(res) : PQerrorMessage(_conn)) +
-				" in: " + sql.substr(0, 200));
-		const char * tuples = PQcmdTuples(res);
-		_changes = (tuples && *tuples) ? std::strtoll(tuples, nullptr, 10) : 0;
+			affected = p.stmt->execute();
+		}
+		catch (...)
+		{
+			// A statement that failed half-way cannot be executed again: prepare it anew next time.
+			_cache.erase(it);
+			rethrowAsStoreError(sql);
+		}
+		noteTransaction(sql);
+		std::string kw = firstKeyword(sql);
+		if (kw == "INSERT" || kw == "UPDATE" || kw == "DELETE")
+			_changes = static_cast<int64_t>(affected);
 		DbRows rows;
-		int nr = PQntuples(res);
-		int nc = PQnfields(res);
-		rows.reserve(nr);
-		for (int r = 0; r < nr; ++r)
+		if (p.stmt->columnsExtracted() > 0)
 		{
-			DbRow row;
-			row.values.resize(nc);
-			row.nulls.resize(nc);
-			for (int c = 0; c < nc; ++c)
+			try
 			{
-				if (PQgetisnull(res, r, c))
-				{
-					row.nulls[c] = true;
-					continue;
-				}
-				const char * v = PQgetvalue(res, r, c);
-				size_t len = static_cast<size_t>(PQgetlength(res, r, c));
-				if (PQftype(res, c) == kByteaOid)
-					row.values[c] = decodeBytea(v, len);
-				else
-					row.values[c].assign(v, len);
+				readRows(*p.stmt, rows);
 			}
-			rows.push_back(std::move(row));
+			catch (...)
+			{
+				_cache.erase(it);
+				rethrowAsStoreError(sql);
+			}
 		}
 		return rows;
 	}
 
-	void execScript(const std::string & sql) override
+	/// SQLite: Poco::Data 1.11 prepares a SQLite statement again at every execute(), a visible
+	/// share of the writer's cost for a 34-column INSERT. Bound to one vector per column, the
+	/// statement is prepared once and stepped for every row of the batch. PostgreSQL statements
+	/// stay prepared between executions (and its Poco binder takes no vectors): one query per row.
+	DbRows queryBatch(const std::string & sql, const std::vector<DbParams> & rows) override
 	{
-		PGresult * res = PQexec(_conn, sql.c_str());
-		ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-		std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(_conn);
-		PQclear(res);
-		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-			throw StoreError("postgresql: " + msg + " in: " + sql.substr(0, 200));
-	}
-
-	int64_t changes() override { return _changes; }
-	bool healthy() override
-	{
-		return _conn && PQstatus(_conn) == CONNECTION_OK && PQtransactionStatus(_conn) == PQTRANS_IDLE;
-	}
-
-private:
-	/// `?` -> `$n`. The store's SQL never has a `?` inside a literal.
-	static std::string translate(const std::string & sql)
-	{
-		std::string out;
-		out.reserve(sql.size() + 16);
-		int n = 0;
-		for (char c : sql)
+		if (_postgres || rows.size() < 2)
+			return DbConnection::queryBatch(sql, rows);
+		const size_t ncols = rows[0].size();
+		std::string kinds(ncols, 'N');
+		for (const auto & r : rows)
 		{
-			if (c == '?')
-				out += "$" + std::to_string(++n);
-			else
-				out.push_back(c);
+			if (r.size() != ncols)
+				return DbConnection::queryBatch(sql, rows);
+			for (size_t i = 0; i < ncols; ++i)
+			{
+				char k = kindCode(r[i]);
+				if (k == 'N')
+					continue;
+				if (kinds[i] == 'N')
+					kinds[i] = k == 'E' ? 'T' : k;
+				else if (kinds[i] != (k == 'E' ? 'T' : k))
+					return DbConnection::queryBatch(sql, rows); // one column, two kinds
+			}
+		}
+		for (size_t i = 0; i < ncols; ++i)
+			for (const auto & r : rows)
+				if (kinds[i] == 'T' && r[i].kind == DbValue::Kind::Blob && r[i].s.empty())
+					kinds[i] = 'X'; // empty blobs among texts: as text '' (see kindCode)
+		using PD::Keywords::use;
+		std::deque<std::vector<Poco::Nullable<Poco::Int64>>> ints;
+		std::deque<std::vector<Poco::Nullable<double>>> reals;
+		std::deque<std::vector<Poco::Nullable<std::string>>> texts;
+		std::deque<std::vector<Poco::Nullable<PD::BLOB>>> blobs;
+		DbRows out;
+		try
+		{
+			PD::Statement stmt(*_session);
+			stmt << sql;
+			for (size_t i = 0; i < ncols; ++i)
+			{
+				switch (kinds[i])
+				{
+				case 'R':
+				{
+					auto & v = reals.emplace_back();
+					v.reserve(rows.size());
+					for (const auto & r : rows)
+						v.push_back(r[i].kind == DbValue::Kind::Null ? Poco::Nullable<double>() : Poco::Nullable<double>(r[i].d));
+					stmt.addBind(use(v));
+					break;
+				}
+				case 'T':
+				case 'X':
+				{
+					auto & v = texts.emplace_back();
+					v.reserve(rows.size());
+					for (const auto & r : rows)
+						v.push_back(r[i].kind == DbValue::Kind::Null ? Poco::Nullable<std::string>()
+																	: Poco::Nullable<std::string>(r[i].s));
+					stmt.addBind(use(v));
+					break;
+				}
+				case 'B':
+				{
+					auto & v = blobs.emplace_back();
+					v.reserve(rows.size());
+					for (const auto & r : rows)
+						v.push_back(r[i].kind == DbValue::Kind::Null
+								? Poco::Nullable<PD::BLOB>()
+								: Poco::Nullable<PD::BLOB>(
+									  PD::BLOB(reinterpret_cast<const unsigned char *>(r[i].s.data()), r[i].s.size())));
+					stmt.addBind(use(v));
+					break;
+				}
+				default: // 'I', or NULL in every row
+				{
+					auto & v = ints.emplace_back();
+					v.reserve(rows.size());
+					for (const auto & r : rows)
+						v.push_back(r[i].kind == DbValue::Kind::Int ? Poco::Nullable<Poco::Int64>(r[i].i)
+																	: Poco::Nullable<Poco::Int64>());
+					stmt.addBind(use(v));
+					break;
+				}
+				}
+			}
+			std::size_t affected = stmt.execute();
+			std::string kw = firstKeyword(sql);
+			if (kw == "INSERT" || kw == "UPDATE" || kw == "DELETE")
+				_changes = static_cast<int64_t>(affected);
+			if (stmt.columnsExtracted() > 0)
+				readRows(stmt, out);
+		}
+		catch (...)
+		{
+			rethrowAsStoreError(sql);
 		}
 		return out;
 	}
 
-	PGconn * _conn = nullptr;
+	void execScript(const std::string & sql) override
+	{
+		for (const std::string & one : splitScript(sql))
+			runOne(one, true);
+	}
+
+	int64_t changes() override { return _changes; }
+
+	bool healthy() override
+	{
+		try
+		{
+			return _session && _session->isConnected() && !_inTransaction;
+		}
+		catch (...)
+		{
+			return false;
+		}
+	}
+
+private:
+	static constexpr size_t kMaxCached = 128;
+
+	/// Storage the bindings of a prepared statement refer to (one per `?`).
+	struct Slot
+	{
+		Poco::Int64 i = 0;
+		double d = 0;
+		std::string s;
+		PD::BLOB b;
+	};
+
+	struct Prepared
+	{
+		std::vector<Slot> slots; // sized once: the bindings hold references into it
+		std::unique_ptr<PD::Statement> stmt;
+	};
+
+	const char * backend() const { return _postgres ? "postgresql" : "sqlite"; }
+
+	/// N(ull), I(nt), R(eal), T(ext), B(lob), E(mpty blob). Poco hands an empty BLOB to both
+	/// drivers as a null pointer, which they store as NULL; an empty blob is bound as the empty
+	/// text instead (SQLite keeps a zero-length value, PostgreSQL reads '' as an empty bytea).
+	static char kindCode(const DbValue & v)
+	{
+		switch (v.kind)
+		{
+		case DbValue::Kind::Null: return 'N';
+		case DbValue::Kind::Int: return 'I';
+		case DbValue::Kind::Real: return 'R';
+		case DbValue::Kind::Text: return 'T';
+		case DbValue::Kind::Blob: return v.s.empty() ? 'E' : 'B';
+		}
+		return 'N';
+	}
+
+	std::unique_ptr<Prepared> prepare(const std::string & sql, const std::string & kinds)
+	{
+		using PD::Keywords::use;
+		static const std::string kEmpty;
+		auto p = std::make_unique<Prepared>();
+		p->slots.resize(kinds.size());
+		try
+		{
+			p->stmt = std::make_unique<PD::Statement>(*_session);
+			*p->stmt << (_postgres ? toDollarPlaceholders(sql) : sql);
+			for (size_t i = 0; i < kinds.size(); ++i)
+			{
+				Slot & s = p->slots[i];
+				switch (kinds[i])
+				{
+				case 'I': p->stmt->addBind(use(s.i)); break;
+				case 'R': p->stmt->addBind(use(s.d)); break;
+				case 'T': p->stmt->addBind(use(s.s)); break;
+				case 'B': p->stmt->addBind(use(s.b)); break;
+				case 'E': p->stmt->addBind(PD::Keywords::useRef(kEmpty)); break;
+				default: p->stmt->addBind(use(PD::Keywords::null)); break;
+				}
+			}
+		}
+		catch (...)
+		{
+			rethrowAsStoreError(sql);
+		}
+		return p;
+	}
+
+	/// One parameterless statement, not cached (DDL, pragmas, transaction control).
+	void runOne(const std::string & sql, bool track)
+	{
+		try
+		{
+			PD::Statement stmt(*_session);
+			stmt << sql;
+			stmt.execute();
+		}
+		catch (...)
+		{
+			// A ROLLBACK with no transaction open leaves the connection clean.
+			if (track && _inTransaction && firstKeyword(sql) == "ROLLBACK")
+			{
+				try
+				{
+					throw;
+				}
+				catch (const Poco::Exception & e)
+				{
+					if (e.displayText().find("no transaction is active") != std::string::npos)
+						_inTransaction = false;
+				}
+				catch (...)
+				{
+				}
+			}
+			rethrowAsStoreError(sql);
+		}
+		if (track)
+			noteTransaction(sql);
+	}
+
+	/// Tracks whether a transaction is open (healthy() is false inside one): BEGIN opens it, a
+	/// successful COMMIT/END/ROLLBACK closes it; a failed one leaves it open.
+	void noteTransaction(const std::string & sql)
+	{
+		std::string kw = firstKeyword(sql);
+		if (kw == "BEGIN" || kw == "START")
+			_inTransaction = true;
+		else if (kw == "COMMIT" || kw == "END" || kw == "ROLLBACK")
+			_inTransaction = false;
+	}
+
+	/// Every value as its text (numbers in decimal) or its raw bytes (BLOB/BYTEA).
+	static void readRows(PD::Statement & stmt, DbRows & rows)
+	{
+		PD::RecordSet rs(stmt);
+		size_t nc = rs.columnCount();
+		size_t nr = rs.rowCount();
+		rows.resize(nr);
+		for (size_t r = 0; r < nr; ++r)
+		{
+			rows[r].values.resize(nc);
+			rows[r].nulls.resize(nc);
+		}
+		for (size_t c = 0; c < nc; ++c)
+		{
+			PD::MetaColumn::ColumnDataType type = rs.columnType(c);
+			for (size_t r = 0; r < nr; ++r)
+			{
+				DbRow & row = rows[r];
+				if (rs.isNull(c, r))
+				{
+					row.nulls[c] = true;
+					continue;
+				}
+				std::string & out = row.values[c];
+				switch (type)
+				{
+				case PD::MetaColumn::FDT_STRING: out = rs.value<std::string>(c, r); break;
+				case PD::MetaColumn::FDT_BLOB:
+				{
+					const PD::BLOB & b = rs.value<PD::BLOB>(c, r);
+					if (b.size() > 0)
+						out.assign(reinterpret_cast<const char *>(b.rawContent()), b.size());
+					break;
+				}
+				case PD::MetaColumn::FDT_CLOB:
+				{
+					const PD::CLOB & b = rs.value<PD::CLOB>(c, r);
+					if (b.size() > 0)
+						out.assign(b.rawContent(), b.size());
+					break;
+				}
+				case PD::MetaColumn::FDT_INT64: out = std::to_string(rs.value<Poco::Int64>(c, r)); break;
+				case PD::MetaColumn::FDT_UINT64: out = std::to_string(rs.value<Poco::UInt64>(c, r)); break;
+				case PD::MetaColumn::FDT_INT32: out = std::to_string(rs.value<Poco::Int32>(c, r)); break;
+				case PD::MetaColumn::FDT_UINT32: out = std::to_string(rs.value<Poco::UInt32>(c, r)); break;
+				case PD::MetaColumn::FDT_INT16: out = std::to_string(rs.value<Poco::Int16>(c, r)); break;
+				case PD::MetaColumn::FDT_UINT16: out = std::to_string(rs.value<Poco::UInt16>(c, r)); break;
+				case PD::MetaColumn::FDT_INT8: out = std::to_string(rs.value<Poco::Int8>(c, r)); break;
+				case PD::MetaColumn::FDT_UINT8: out = std::to_string(rs.value<Poco::UInt8>(c, r)); break;
+				case PD::MetaColumn::FDT_BOOL: out = rs.value<bool>(c, r) ? "1" : "0"; break;
+				case PD::MetaColumn::FDT_DOUBLE: out = formatReal(rs.value<double>(c, r)); break;
+				case PD::MetaColumn::FDT_FLOAT: out = formatReal(rs.value<float>(c, r)); break;
+				default: out = rs.value(c, r).convert<std::string>(); break;
+				}
+			}
+		}
+	}
+
+	[[noreturn]] void rethrowAsStoreError(const std::string & sql) const
+	{
+		try
+		{
+			throw;
+		}
+		catch (const StoreError &)
+		{
+			throw;
+		}
+		catch (const Poco::Exception & e)
+		{
+			throw StoreError(std::string(backend()) + ": " + e.displayText() + " in: " + sql.substr(0, 200));
+		}
+		catch (const std::exception & e)
+		{
+			throw StoreError(std::string(backend()) + ": " + e.what() + " in: " + sql.substr(0, 200));
+		}
+	}
+
+	bool _postgres;
+	std::unique_ptr<PD::Session> _session;
+	std::unordered_map<std::string, std::unique_ptr<Prepared>> _cache;
 	int64_t _changes = 0;
+	bool _inTransaction = false;
 };
 
 } // namespace
 
 std::unique_ptr<DbConnection> openSqlite(const std::string & path)
 {
-	return std::make_unique<SqliteConnection>(path);
+	return std::make_unique<PocoConnection>(false, path);
 }
 
 std::unique_ptr<DbConnection> openPostgres(const std::string & dsn)
 {
-	return std::make_unique<PgConnection>(dsn);
+	return std::make_unique<PocoConnection>(true, dsn);
 }
 
 } // namespace ccc::store

@@ -6,10 +6,20 @@
 #include <vector>
 
 /// A deliberately small SQL layer under the log store: one connection, statements with
-/// positional `?` parameters, results as rows of nullable byte strings. The SQLite (sqlite3 C
-/// API) and PostgreSQL (libpq) connections implement it so that the store's SQL is written once.
-/// Why not Poco::Data: its PostgreSQL connector wants `$n` placeholders and maps BYTEA/BLOB and
-/// 64-bit integers differently per backend; here both backends behave byte-for-byte the same.
+/// positional `?` parameters, results as rows of nullable byte strings, so that the store's SQL is
+/// written once for both backends. Both connections run on Poco::Data (SQLite and PostgreSQL
+/// connectors, as the project's POCO stack prescribes); this layer evens out where the two
+/// connectors differ:
+///  - placeholders: `?` is rewritten to `$1..$n` for PostgreSQL;
+///  - values: blobs bind as Poco::Data::BLOB (binary BYTEA parameters, byte-exact with NUL and
+///    invalid UTF-8); an empty blob, which both connectors would store as NULL, binds as ''; reads
+///    come back as decimal text for numbers (64-bit exact) and raw bytes for BLOB/BYTEA, whatever
+///    type Poco maps the column to;
+///  - statements: prepared once per (SQL, parameter kinds) and re-executed; a batch of rows runs
+///    on one prepared statement (queryBatch), since Poco 1.11 re-prepares a SQLite statement at
+///    every execute;
+///  - transactions: BEGIN/COMMIT/ROLLBACK are tracked so healthy() can refuse a connection left
+///    inside one; errors become StoreError naming the backend and the statement.
 namespace ccc::store
 {
 
@@ -61,6 +71,10 @@ public:
 	/// Runs one statement (parameters as `?`), returns its rows (empty for non-queries).
 	/// Throws StoreError.
 	virtual DbRows query(const std::string & sql, const DbParams & params = {}) = 0;
+	/// Runs one statement once per parameter row and returns the rows of every run, in order
+	/// (e.g. the ids of a batch of INSERT ... RETURNING id). Where the backend allows, the
+	/// statement is prepared once for the whole batch. Throws StoreError.
+	virtual DbRows queryBatch(const std::string & sql, const std::vector<DbParams> & rows);
 	/// Runs one or more parameterless statements separated by ';' (DDL, pragmas).
 	virtual void execScript(const std::string & sql) = 0;
 	/// Rows changed by the last query() that was an INSERT/UPDATE/DELETE.

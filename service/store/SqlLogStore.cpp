@@ -537,8 +537,7 @@ public:
 		c->execScript(_d.beginWrite());
 		try
 		{
-			for (auto & e : encoded)
-				insertEncoded(*c, e);
+			insertEncoded(*c, encoded);
 			for (const auto & d : statDeltas)
 				mergeStats(*c, d);
 			for (const auto & e : events)
@@ -1024,9 +1023,17 @@ private:
 		return Encoded{std::move(p), std::move(attemptParams)};
 	}
 
-	static void insertEncoded(DbConnection & c, Encoded & e)
+	/// Inserts a batch: the request rows in one batch statement (their ids come back in order),
+	/// then every attempt row in another.
+	static void insertEncoded(DbConnection & c, std::vector<Encoded> & encoded)
 	{
-		auto rows = c.query(
+		if (encoded.empty())
+			return;
+		std::vector<DbParams> requests;
+		requests.reserve(encoded.size());
+		for (auto & e : encoded)
+			requests.push_back(std::move(e.request));
+		auto ids = c.queryBatch(
 			"INSERT INTO requests (request_id, started_at_ms, duration_ms, ttfb_ms, method, path, status, outcome, error, "
 			"streaming, tags, model_requested, thinking_type, thinking_budget, session_id, user_agent, final_endpoint_id, "
 			"final_endpoint_name, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, "
@@ -1034,21 +1041,26 @@ private:
 			"client_request_body_flags, client_response_headers, client_response_body, client_response_body_size, "
 			"client_response_body_flags, stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 			"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			e.request);
-		if (rows.empty())
-			throw StoreError("insert returned no id");
-		int64_t rowId = rows[0].i64(0);
-		for (auto & ap : e.attempts)
-		{
-			ap[0] = DbValue::integer(rowId);
-			c.query("INSERT INTO attempts (request_row_id, attempt_number, endpoint_id, endpoint_name, endpoint_url, "
-					"started_at_ms, duration_ms, ttfb_ms, status, outcome, error, streaming, content_type_override, "
-					"model_sent, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, request_headers, "
-					"request_body, request_body_size, request_body_flags, response_headers, response_body, "
-					"response_body_size, response_body_flags, stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-					"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				ap);
-		}
+			requests);
+		if (ids.size() != encoded.size())
+			throw StoreError("insert returned " + std::to_string(ids.size()) + " ids for " +
+				std::to_string(encoded.size()) + " requests");
+		std::vector<DbParams> attempts;
+		for (size_t i = 0; i < encoded.size(); ++i)
+			for (auto & ap : encoded[i].attempts)
+			{
+				ap[0] = DbValue::integer(ids[i].i64(0));
+				attempts.push_back(std::move(ap));
+			}
+		if (attempts.empty())
+			return;
+		c.queryBatch("INSERT INTO attempts (request_row_id, attempt_number, endpoint_id, endpoint_name, endpoint_url, "
+					 "started_at_ms, duration_ms, ttfb_ms, status, outcome, error, streaming, content_type_override, "
+					 "model_sent, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, request_headers, "
+					 "request_body, request_body_size, request_body_flags, response_headers, response_body, "
+					 "response_body_size, response_body_flags, stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+					 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			attempts);
 	}
 
 	static std::string prefixed(const std::string & cols)
