@@ -47,20 +47,25 @@ LogDetailView makeLogDetailView(api::LogDetail detail)
 	LogDetailView v;
 	v.request = inspectRequestBody(detail.client_request_body.text);
 	v.response = inspectResponseBody(detail.client_response_body.text, detail.summary.streaming);
-	const std::string original = diffableText(detail.client_request_body.text);
+	v.client_request_text = diffableText(detail.client_request_body.text);
+	v.client_response_text = diffableText(detail.client_response_body.text);
+	const std::string & original = v.client_request_text;
 	v.tabs.push_back("summary");
 	for (size_t i = 0; i < detail.attempts.size(); ++i)
 	{
 		const api::AttemptDetail & a = detail.attempts[i];
 		LogAttemptView av;
 		if (!a.request_body_same_as_client)
-			av.sent_vs_original = diffLines(original, diffableText(a.request_body.text));
+		{
+			av.sent_text = diffableText(a.request_body.text);
+			av.sent_vs_original = diffLines(original, av.sent_text);
+		}
 		av.received = inspectResponseBody(a.response_body.text, a.streaming);
+		av.received_text = diffableText(a.response_body.text);
 		if (i + 1 == detail.attempts.size())
 		{
 			av.has_returned_diff = true;
-			av.returned_vs_received
-				= diffLines(diffableText(a.response_body.text), diffableText(detail.client_response_body.text));
+			av.returned_vs_received = diffLines(av.received_text, v.client_response_text);
 		}
 		v.attempts.push_back(std::move(av));
 		v.tabs.push_back("attempt_" + std::to_string(a.attempt_number));

@@ -30,6 +30,8 @@ struct LogAttemptView
 	LineDiff returned_vs_received;
 	bool has_returned_diff = false;
 	ResponseInspection received; ///< this attempt's upstream response body, inspected
+	std::string sent_text;       ///< request_body as shown: JSON re-indented (diffableText)
+	std::string received_text;   ///< response_body as shown
 };
 
 /// A loaded request detail plus everything derived from it (computed once, on arrival).
@@ -39,6 +41,8 @@ struct LogDetailView
 	RequestInspection request;   ///< the client's request body
 	ResponseInspection response; ///< the body returned to the client
 	std::vector<LogAttemptView> attempts; ///< parallel to detail.attempts
+	std::string client_request_text;  ///< client_request_body as shown: JSON re-indented
+	std::string client_response_text; ///< client_response_body as shown
 	/// Stable tab ids in display order: "summary", "attempt_1".., "request", "response".
 	std::vector<std::string> tabs;
 };

@@ -54,12 +54,13 @@ void textBox(const char * id, const std::string & text, float height)
 		ImGuiInputTextFlags_ReadOnly);
 }
 
-/// One side of an exchange: headers and body with copy buttons.
+/// One side of an exchange: headers and body (`shown`: the body as displayed, JSON re-indented)
+/// with copy buttons; copying takes the stored bytes.
 void exchangeSide(PanelContext & ctx, const char * id, Msg title, const api::HeaderList & headers, const api::BodyView & body,
-	const std::string & hookBase)
+	const std::string & shown, const std::string & hookBase, bool open = true)
 {
 	ImGui::PushID(id);
-	if (ImGui::CollapsingHeader(tr(title), ImGuiTreeNodeFlags_DefaultOpen))
+	if (ImGui::CollapsingHeader(tr(title), open ? ImGuiTreeNodeFlags_DefaultOpen : 0))
 	{
 		ImGui::Text(tr(Msg::LogsHeaders), static_cast<int>(headers.size()));
 		ImGui::SameLine();
@@ -75,8 +76,8 @@ void exchangeSide(PanelContext & ctx, const char * id, Msg title, const api::Hea
 		}
 		ImGui::SameLine();
 		copyButton(ctx, Msg::LogsCopyBody, body.text, hookBase + ".copy_body");
-		if (!body.text.empty())
-			textBox("##body", body.text, 160.0f);
+		if (!shown.empty())
+			textBox("##body", shown, 200.0f);
 	}
 	ImGui::PopID();
 }
@@ -343,8 +344,10 @@ bool drawLogDetail(PanelContext & ctx, LogsModel & model, const LogDetailView & 
 	{
 		ImGui::BeginChild("summary_body");
 		drawSummary(ctx, d.summary);
-		exchangeSide(ctx, "client_req", Msg::LogsOriginal, d.client_request_headers, d.client_request_body, "logs.client_request");
-		exchangeSide(ctx, "client_resp", Msg::LogsReturned, d.client_response_headers, d.client_response_body, "logs.client_response");
+		exchangeSide(ctx, "client_req", Msg::LogsOriginal, d.client_request_headers, d.client_request_body,
+			view.client_request_text, "logs.client_request");
+		exchangeSide(ctx, "client_resp", Msg::LogsReturned, d.client_response_headers, d.client_response_body,
+			view.client_response_text, "logs.client_response");
 		ImGui::EndChild();
 		ImGui::EndTabItem();
 	}
@@ -385,25 +388,25 @@ bool drawLogDetail(PanelContext & ctx, LogsModel & model, const LogDetailView & 
 		ImGui::TextUnformatted(a.model_sent.c_str());
 		usageLine(a.usage);
 
-		exchangeSide(ctx, "orig", Msg::LogsOriginal, d.client_request_headers, d.client_request_body, hookName + ".original");
+		// What the proxy changed comes first (open); each side's headers and body below (closed).
 		if (a.request_body_same_as_client)
-		{
-			exchangeSide(ctx, "sent", Msg::LogsSent, a.request_headers, d.client_request_body, hookName + ".sent");
-			ImGui::TextDisabled("%s", tr(Msg::LogsSameAsClient));
-		}
+			ImGui::TextDisabled("%s: %s", tr(Msg::LogsSentVsOriginal), tr(Msg::LogsSameAsClient));
 		else
-		{
-			exchangeSide(ctx, "sent", Msg::LogsSent, a.request_headers, a.request_body, hookName + ".sent");
 			diffView(ctx, "sent_diff", Msg::LogsSentVsOriginal, av.sent_vs_original, hookName + ".sent_diff");
-		}
-		exchangeSide(ctx, "recv", Msg::LogsReceived, a.response_headers, a.response_body, hookName + ".received");
-		if (ImGui::CollapsingHeader((std::string(tr(Msg::LogsReceived)) + " - " + tr(Msg::LogsTabResponse) + "###recv_insp").c_str()))
-			drawResponseInspection(ctx, av.received, hookName + ".inspector");
 		if (av.has_returned_diff)
-		{
-			exchangeSide(ctx, "ret", Msg::LogsReturned, d.client_response_headers, d.client_response_body, hookName + ".returned");
 			diffView(ctx, "ret_diff", Msg::LogsReturnedVsReceived, av.returned_vs_received, hookName + ".returned_diff");
-		}
+		exchangeSide(ctx, "sent", Msg::LogsSent, a.request_headers,
+			a.request_body_same_as_client ? d.client_request_body : a.request_body,
+			a.request_body_same_as_client ? view.client_request_text : av.sent_text, hookName + ".sent", false);
+		exchangeSide(ctx, "recv", Msg::LogsReceived, a.response_headers, a.response_body, av.received_text,
+			hookName + ".received", false);
+		if (ImGui::CollapsingHeader((std::string(tr(Msg::LogsReceived)) + ": " + tr(Msg::LogsTabResponse) + "###recv_insp").c_str()))
+			drawResponseInspection(ctx, av.received, hookName + ".inspector");
+		exchangeSide(ctx, "orig", Msg::LogsOriginal, d.client_request_headers, d.client_request_body,
+			view.client_request_text, hookName + ".original", false);
+		if (av.has_returned_diff)
+			exchangeSide(ctx, "ret", Msg::LogsReturned, d.client_response_headers, d.client_response_body,
+				view.client_response_text, hookName + ".returned", false);
 		ImGui::EndChild();
 		ImGui::EndTabItem();
 	}

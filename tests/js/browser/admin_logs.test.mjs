@@ -171,6 +171,7 @@ describe('admin logs panel', () => {
 			hook = await waitForHook(page, hook.frame + 2, 'true');
 			assert.ok(hook.widgets[`logs.tab.attempt_${n}.status`]);
 			assert.ok(hook.widgets[`logs.tab.attempt_${n}.sent_diff`], 'the sent-vs-original diff is shown');
+			assert.ok(hook.widgets[`logs.tab.attempt_${n}.returned_diff`], 'the returned-vs-received diff is shown');
 			await page.screenshot({ path: path.join(shots, 'admin-logs-attempt-last.png') });
 
 			// Request inspector: tools, roles, the pair and the orphan result, an estimate.

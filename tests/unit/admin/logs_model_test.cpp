@@ -204,6 +204,10 @@ TEST_F(LogsModelTest, DetailIsInspectedAndDiffedOnArrival)
 	EXPECT_EQ(v.attempts[1].returned_vs_received.added, 1u); // the model name restored for the client
 	EXPECT_TRUE(v.request.parsed);
 	EXPECT_EQ(v.response.blocks.size(), 1u);
+	// Bodies are shown re-indented (the diffs compare the same text).
+	EXPECT_NE(v.client_request_text.find("\n  \"model\": \"claude-opus-4-8\","), std::string::npos) << v.client_request_text;
+	EXPECT_NE(v.attempts[1].sent_text.find("\"glm-4.6\""), std::string::npos);
+	EXPECT_EQ(v.attempts[0].sent_text, ""); // same as the client's: not repeated
 
 	nlohmann::ordered_json s = model.testState();
 	EXPECT_EQ(s["selected"], "req_7");
