@@ -5,11 +5,10 @@
 
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
 
 #include "ccc/config/duration.h"
+#include "http/HttpServer.h"
 
 namespace ccc
 {
@@ -77,27 +76,25 @@ bool DrainingFactory::waitIdle(std::chrono::milliseconds timeout) const
 	return true;
 }
 
-void drainServer(Poco::Net::HTTPServer & server, Poco::Net::ServerSocket & listener, DrainingFactory & factory, int64_t graceMs)
+void drainServer(http::HttpServer & server, DrainingFactory & factory, int64_t graceMs)
 {
 	Poco::Logger & log = Poco::Logger::get("service");
-	// POCO's stop() only ends the accept loop; the listening socket would stay open (connections
-	// queued by the kernel, never served) until the server is destroyed. Close it too.
-	server.stop();
-	listener.close();
+	// Ends the accept loop and closes the listening socket (connections queued by the kernel would
+	// otherwise wait, never served).
+	server.stopAccepting();
 	factory.beginDrain();
+	server.beginDrain();
 	const int busy = factory.inFlight();
 	if (busy > 0)
 		log.information("stopping: no new connections; %d request(s) in flight may finish within %s", busy,
 			config::formatDurationMs(graceMs));
-	// Not stopAll(false): it waits for each busy connection inside POCO's event delegate, with no
-	// time bound, and blocks a later stopAll(true) on the same delegate.
 	const bool drained = factory.waitIdle(std::chrono::milliseconds(graceMs));
 	if (!drained)
 		log.warning("stopping: %d request(s) still busy after %s; closing them", factory.inFlight(),
 			config::formatDurationMs(graceMs));
 	else if (busy > 0)
 		log.information("stopping: every request in flight has ended");
-	server.stopAll(true);
+	server.closeAll();
 }
 
 } // namespace ccc

@@ -5,10 +5,9 @@
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 
-namespace Poco::Net
+namespace ccc::http
 {
-class HTTPServer;
-class ServerSocket;
+class HttpServer;
 }
 
 namespace ccc
@@ -39,7 +38,7 @@ private:
 /// Graceful stop, bounded by `graceMs`: stops accepting and closes the listening socket (new
 /// clients are refused at once), waits for the requests in flight, then closes every connection
 /// (idle keep-alive ones at once; busy ones only when the grace time ran out, which ends their
-/// requests at the next read or write). The caller then joins the server's thread pool.
-void drainServer(Poco::Net::HTTPServer & server, Poco::Net::ServerSocket & listener, DrainingFactory & factory, int64_t graceMs);
+/// requests at the next read or write) and waits for their threads to end.
+void drainServer(http::HttpServer & server, DrainingFactory & factory, int64_t graceMs);
 
 } // namespace ccc

@@ -1,6 +1,7 @@
 #include "core/Service.h"
 
 #include <condition_variable>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -9,13 +10,10 @@
 #include <Poco/File.h>
 #include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Path.h>
 #include <Poco/PatternFormatter.h>
-#include <Poco/ThreadPool.h>
 #include <Poco/Util/Application.h>
 #include <Poco/Net/SSLManager.h>
 
@@ -27,6 +25,7 @@
 #include "core/GracefulStop.h"
 #include "http/AccessControl.h"
 #include "http/BasicHandlers.h"
+#include "http/HttpServer.h"
 #include "http/Router.h"
 #include "metrics/Metrics.h"
 #include "proxy/ProxyEngine.h"
@@ -42,9 +41,7 @@ namespace ccc
 struct Service::Impl
 {
 	std::unique_ptr<admin::StaticAssets> assets;
-	std::unique_ptr<Poco::ThreadPool> pool;
-	std::unique_ptr<Poco::Net::HTTPServer> server;
-	Poco::Net::ServerSocket listener; ///< shares the server's socket: closed first on stop
+	std::unique_ptr<http::HttpServer> server;
 	Poco::SharedPtr<DrainingFactory> draining; ///< the router, counting requests in flight
 	std::thread watcher;
 	std::mutex watcherMutex;
@@ -107,6 +104,15 @@ struct TaggingCache
 		return next->engine;
 	}
 };
+
+/// A timeout from the environment (milliseconds), for tests that cannot wait for the defaults.
+std::chrono::milliseconds envMs(const char * name, std::chrono::milliseconds fallback)
+{
+	const char * v = std::getenv(name);
+	if (v == nullptr || *v < '0' || *v > '9')
+		return fallback;
+	return std::chrono::milliseconds(std::strtoll(v, nullptr, 10));
+}
 
 void setUpLogging(const std::string & level)
 {
@@ -313,17 +319,13 @@ int Service::start(std::ostream & err)
 
 	// One worker thread per open connection (a stream holds its thread): size the pool for the
 	// promised number of concurrent streams, plus headroom for admin and health requests.
-	const int maxThreads = cfg->server.max_concurrent_streams + 16;
-	_impl->pool = std::make_unique<Poco::ThreadPool>(4, maxThreads, 60, 256 * 1024);
-	auto params = Poco::makeAuto<Poco::Net::HTTPServerParams>();
-	params->setMaxThreads(maxThreads);
-	params->setMaxQueued(4096);
-	params->setKeepAlive(true);
-	params->setMaxKeepAliveRequests(0);
-	params->setKeepAliveTimeout(Poco::Timespan(75, 0));
-	params->setTimeout(Poco::Timespan(120, 0));
-	params->setServerName("claude-code-companion/" + _ctx.version);
-	params->setSoftwareVersion("claude-code-companion/" + _ctx.version);
+	http::HttpServerOptions serverOptions;
+	serverOptions.maxThreads = cfg->server.max_concurrent_streams + 16;
+	serverOptions.maxQueued = 4096;
+	serverOptions.keepAliveTimeout = envMs("CCC_HTTP_KEEP_ALIVE_TIMEOUT_MS", std::chrono::milliseconds(75000));
+	serverOptions.headerTimeout = envMs("CCC_HTTP_HEADER_TIMEOUT_MS", std::chrono::milliseconds(30000));
+	serverOptions.ioTimeout = std::chrono::milliseconds(120000);
+	serverOptions.serverName = "claude-code-companion/" + _ctx.version;
 	try
 	{
 		Poco::Net::SocketAddress addr(cfg->server.host, static_cast<Poco::UInt16>(cfg->server.port));
@@ -333,8 +335,7 @@ int Service::start(std::ostream & err)
 		socket.bind(addr, /*reuseAddress=*/true, /*reusePort=*/false);
 		socket.listen(1024);
 		_impl->draining = Poco::makeShared<DrainingFactory>(router);
-		_impl->server = std::make_unique<Poco::Net::HTTPServer>(_impl->draining, *_impl->pool, socket, params);
-		_impl->listener = socket;
+		_impl->server = std::make_unique<http::HttpServer>(_impl->draining, socket, serverOptions);
 		_impl->server->start();
 	}
 	catch (const Poco::Exception & e)
@@ -402,13 +403,8 @@ void Service::stop()
 		_impl->engine->stopProber();
 	if (_impl && _impl->server)
 	{
-		drainServer(*_impl->server, _impl->listener, *_impl->draining, _configStore->snapshot()->server.shutdown_grace_ms);
+		drainServer(*_impl->server, *_impl->draining, _configStore->snapshot()->server.shutdown_grace_ms);
 		_impl->server.reset();
-	}
-	if (_impl && _impl->pool)
-	{
-		_impl->pool->joinAll();
-		_impl->pool.reset();
 	}
 	// After the last request finished: flush what is queued for the store.
 	if (_impl && _impl->logger)

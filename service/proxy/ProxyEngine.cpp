@@ -3,7 +3,6 @@
 #include <random>
 
 #include <Poco/Logger.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/String.h>
 
 #include "ccc/anthropic/request_info.h"
@@ -11,6 +10,7 @@
 #include "ccc/json/scan.h"
 #include "ccc/routing/glob.h"
 #include "ccc/routing/selection.h"
+#include "http/HttpServer.h"
 #include "http/PasswordHash.h"
 #include "http/Router.h"
 #include "proxy/Attempt.h"
@@ -433,8 +433,8 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 
 	// The client socket, watched during long waits so a client that leaves cancels the upstream.
 	int cancelFd = -1;
-	if (auto * impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl *>(&request))
-		cancelFd = impl->socket().impl()->sockfd();
+	if (auto * served = dynamic_cast<http::ServerRequest *>(&request))
+		cancelFd = served->socketFd();
 
 	const auto deadline = started + std::chrono::milliseconds(cfg->failover.request_deadline_ms);
 	std::vector<std::string> failures;
