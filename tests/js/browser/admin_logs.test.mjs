@@ -138,6 +138,21 @@ describe('admin logs panel', () => {
 			await page.screenshot({ path: path.join(shots, 'admin-logs-filtered.png') });
 			await clickWidget(page, 'logs.clear');
 			hook = await waitForHook(page, 0, 'state.logs.filters.model === "" && state.logs.rows === 4', WAIT);
+			// A status class from its combo: nothing failed as far as the clients saw.
+			await clickWidget(page, 'logs.status');
+			await waitForHook(page, 0, 'window.__adminTest.widgets["logs.status.5xx"] !== undefined');
+			await clickWidget(page, 'logs.status.5xx');
+			hook = await waitForHook(page, 0, 'state.logs.filters.status === "5xx" && state.logs.list_state === "loaded"', WAIT);
+			assert.equal(hook.state.logs.rows, 0);
+			// A time preset: the last 15 minutes hold every request.
+			await clickWidget(page, 'logs.time');
+			await waitForHook(page, 0, 'window.__adminTest.widgets["logs.time.15m"] !== undefined');
+			await clickWidget(page, 'logs.time.15m');
+			hook = await waitForHook(page, 0, 'state.logs.filters.time === "15m" && state.logs.list_state === "loaded"', WAIT);
+			assert.ok(hook.state.logs.filters.from > 0);
+			assert.equal(hook.state.logs.filters.status, '5xx', 'filters combine');
+			await clickWidget(page, 'logs.clear');
+			hook = await waitForHook(page, 0, 'state.logs.filters.status === "" && state.logs.filters.time === "all" && state.logs.rows === 4', WAIT);
 
 			// The streamed tool conversation is the last row (oldest): open it by clicking the row.
 			await clickWidget(page, 'logs.row.3');
