@@ -1,7 +1,9 @@
 // The settings editor in a real browser against the real service: a live setting changed with its
 // widget and saved reaches config.yaml and GET /admin/api/settings; an invalid value is refused
 // by the browser's own validation (shared/) with the message next to the field, and Save stays
-// disabled. The configuration check above the editor keeps working. Screenshots to the artifacts dir.
+// disabled; a save that meets a 409 (someone else saved) keeps the edit, and "Reload, keep my edits"
+// re-applies it on the new version. The configuration check above the editor keeps working.
+// Screenshots to the artifacts dir.
 // Run by ctest (browser.admin_settings) with CCC_BINARY, CCC_ADMIN_DIR and CCC_ARTIFACTS_DIR.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -82,6 +84,44 @@ describe('admin settings', () => {
 			assert.equal(api.version, hook.state.settings.version);
 			hook = await waitForHook(page, hook.frame + 2, 'window.__adminTest.widgets["settings.save_status"] !== undefined');
 			await page.screenshot({ path: path.join(artifactsDir(), 'admin_settings.png') });
+		} finally {
+			await context.close();
+		}
+	});
+
+	test('a 409 keeps the edit; reloading re-applies it on the new version and the save goes through', async () => {
+		const { context, page } = await openSettings();
+		try {
+			let hook = await clickWidget(page, 'settings.section.load_balancing');
+			hook = await waitForHook(page, hook.frame, 'window.__adminTest.widgets["settings.field.load_balancing.sticky_sessions"] !== undefined');
+			const sticky = (await (await fetch(`${service.baseUrl}/admin/api/settings`)).json()).settings.load_balancing.sticky_sessions;
+			hook = await clickWidget(page, 'settings.field.load_balancing.sticky_sessions');
+			hook = await waitForHook(page, hook.frame, `state.settings.changes["load_balancing.sticky_sessions"] === ${!sticky}`);
+
+			// Someone else saves meanwhile (a script with the CSRF token).
+			const { csrf_token: token } = await (await fetch(`${service.baseUrl}/admin/api/session`)).json();
+			const { version } = await (await fetch(`${service.baseUrl}/admin/api/settings`)).json();
+			const put = await fetch(`${service.baseUrl}/admin/api/settings`, { method: 'PUT',
+				headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+				body: JSON.stringify({ version, settings: { logging: { retention_days: 7 } } }) });
+			assert.equal(put.status, 200, await put.clone().text());
+
+			hook = await clickWidget(page, 'settings.save');
+			hook = await waitForHook(page, hook.frame, 'state.settings.save_state === "failed" && state.settings.conflict === true');
+			assert.match(hook.state.settings.save_error, /changed since version/);
+			assert.equal(hook.state.settings.changes['load_balancing.sticky_sessions'], !sticky, 'the edit was lost');
+			hook = await waitForHook(page, hook.frame + 2, 'window.__adminTest.widgets["settings.conflict_reload"] !== undefined');
+
+			const loads = hook.state.settings.loads;
+			hook = await clickWidget(page, 'settings.conflict_reload');
+			hook = await waitForHook(page, hook.frame, `state.settings.loads > ${loads} && state.settings.state === "loaded"`);
+			assert.equal(hook.state.settings.conflict, false);
+			assert.equal(hook.state.settings.changes['load_balancing.sticky_sessions'], !sticky, 'the edit was not re-applied');
+			hook = await clickWidget(page, 'settings.save');
+			hook = await waitForHook(page, hook.frame, 'state.settings.save_state === "loaded"');
+			const yaml = fs.readFileSync(service.configPath, 'utf8');
+			assert.match(yaml, /retention_days: 7/);
+			assert.match(yaml, new RegExp(`sticky_sessions: ${!sticky}`));
 		} finally {
 			await context.close();
 		}
