@@ -32,7 +32,7 @@ std::vector<std::string_view> splitLines(std::string_view text);
 
 /// The shortest edit script from `a` to `b` as lines. When more than `maxEdits` lines differ the
 /// result has gave_up set (cost stays bounded for unrelated 100 KB bodies).
-LineDiff diffLines(std::string_view a, std::string_view b, size_t maxEdits = 2000);
+LineDiff diffLines(std::string_view a, std::string_view b, size_t maxEdits = 1000);
 
 /// The text a diff should compare: a JSON document re-indented (2 spaces, keys in their order) so
 /// one-line bodies diff line by line; anything else unchanged.

@@ -150,5 +150,27 @@ TEST(LogsDiff, JsonBodiesDiffLineByLineAfterReindenting)
 	EXPECT_EQ(diffableText("event: ping\n"), "event: ping\n");
 }
 
+TEST(LogsDiff, LargeBodiesStayCheap)
+{
+	// A 20,000-line body with three edits is diffed exactly; two unrelated ones give up at the
+	// bound instead of costing O(N * M).
+	std::string a, b, c;
+	for (int i = 0; i < 20000; ++i)
+	{
+		a += "line " + std::to_string(i) + "\n";
+		b += (i == 10 || i == 9000 ? "changed " : "line ") + std::to_string(i) + "\n";
+		c += "other " + std::to_string(i) + "\n";
+	}
+	b += "appended\n";
+	LineDiff d = diffLines(a, b);
+	EXPECT_FALSE(d.gave_up);
+	EXPECT_EQ(d.removed, 2u);
+	EXPECT_EQ(d.added, 3u);
+	EXPECT_EQ(d.lines.size(), 20003u);
+	LineDiff u = diffLines(a, c);
+	EXPECT_TRUE(u.gave_up);
+	EXPECT_EQ(u.lines.size(), 40000u);
+}
+
 } // namespace
 } // namespace ccc::admin
