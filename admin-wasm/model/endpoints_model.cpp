@@ -350,6 +350,7 @@ void EndpointsModel::openEdit(const std::string & id)
 			_editor.open = true;
 			_editor.creating = false;
 			_editor.target_id = id;
+			_editor.target_name = l.items[i].name;
 			_editor.base_version = l.version;
 			config::Diagnostics mapping;
 			_editor.form = formFromJson(l.raw[i], mapping);

@@ -59,6 +59,7 @@ struct EndpointEditor
 	bool open = false;
 	bool creating = true;
 	std::string target_id;   ///< the endpoint being edited (empty when creating)
+	std::string target_name; ///< its name when the editor opened (the title keeps it while the form renames)
 	std::string base_version; ///< the version the form was opened at (a save names it)
 	EndpointForm form;
 	config::Diagnostics findings; ///< validation as you type (shared/), paths "endpoint.*"

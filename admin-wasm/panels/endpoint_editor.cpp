@@ -409,7 +409,7 @@ void drawEndpointEditor(PanelContext & ctx)
 	if (editor.creating)
 		ImGui::TextUnformatted(tr(Msg::EpNewTitle));
 	else
-		ImGui::Text(tr(Msg::EpEditTitle), editor.target_id.c_str());
+		ImGui::Text(tr(Msg::EpEditTitle), editor.target_name.c_str());
 	ctx.hook.recordItem("endpoints.editor.title");
 	ImGui::SameLine();
 	ImGui::Checkbox(tr(Msg::EpShowSecrets), &showSecrets);

@@ -116,7 +116,7 @@ void drawEndpointWizard(PanelContext & ctx)
 		ImGui::Separator();
 		ImGui::TextUnformatted(tr(Msg::EpWizardSummary));
 		ImGui::BulletText("%s: %s", tr(Msg::EpFieldName), w.name.c_str());
-		ImGui::BulletText("%s: %s (%s)", tr(Msg::EpFieldType), profile->display_name.c_str(), profile->endpoint_type.c_str());
+		ImGui::BulletText("%s: %s (%s)", tr(Msg::EpWizardProvider), profile->display_name.c_str(), profile->endpoint_type.c_str());
 		ImGui::BulletText("%s: %s%s", tr(Msg::EpFieldUrl), w.url.c_str(), profile->path_prefix.c_str());
 		ImGui::BulletText("%s: %s", tr(Msg::EpFieldAuthType), profile->auth_type.c_str());
 		if (!w.default_model.empty())

@@ -99,7 +99,7 @@ describe('admin endpoints panel', () => {
 	const model = (hook) => hook.state.endpoints_model;
 	const configText = () => fs.readFileSync(service.configPath, 'utf8');
 	/// The endpoint names of config.yaml in file order.
-	const configNames = () => [...configText().matchAll(/^ {2}- name: (.+)$/gm)].map((m) => m[1].trim());
+	const configNames = () => [...configText().matchAll(/^ {2}- name: (.+)$/gm)].map((m) => m[1].trim().replace(/^"(.*)"$/, '$1'));
 
 	async function withControl(key) {
 		await page.keyboard.down('Control');
@@ -224,6 +224,22 @@ describe('admin endpoints panel', () => {
 		hook = await waitForHook(page, 0, '!state.endpoints_model.editor.open && state.endpoints_model.editor.save.state === "loaded"');
 		assert.ok(configText().includes(`url: ${fixed}`), configText());
 		assert.ok(configText().includes('upstream-token-b-0123456789'), 'the masked secret kept the stored value');
+		assert.deepEqual(problems, []);
+	});
+
+	test('enable toggle and copy apply to config.yaml and report on their row', async () => {
+		const idOf = (hook, name) => hook.state.endpoint_status.find((e) => e.name === name)?.id;
+		let hook = await hookNow(page);
+		const b = idOf(hook, 'b');
+		assert.ok(b, JSON.stringify(hook.state.endpoint_status));
+		await clickWidget(page, 'endpoints.row.1.enabled');
+		hook = await waitForHook(page, 0, `state.endpoints_model.actions.toggle[${JSON.stringify(b)}]?.state === "loaded"`
+			+ ' && state.endpoints_model.list_state === "loaded"');
+		assert.match(configText(), /- name: b\n(?: {4}.*\n)*? {4}enabled: false/);
+
+		await clickWidget(page, 'endpoints.row.0.copy');
+		hook = await waitForHook(page, 0, 'state.endpoints_model.order.includes("a (2)")');
+		assert.deepEqual(configNames(), ['a', 'a (2)', 'b', 'tagged-one']);
 		assert.deepEqual(problems, []);
 	});
 
