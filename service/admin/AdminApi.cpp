@@ -2,6 +2,7 @@
 
 #include "admin/ConfigApi.h"
 #include "admin/LogsApi.h"
+#include "admin/TaggerTryApi.h"
 
 namespace ccc::admin
 {
@@ -9,6 +10,8 @@ namespace ccc::admin
 Poco::Net::HTTPRequestHandler * makeAdminApiHandler(const Poco::Net::HTTPServerRequest & request, const ServiceContext & ctx)
 {
 	if (auto * h = makeLogsApiHandler(request, ctx))
+		return h;
+	if (auto * h = makeTaggerTryHandler(request, ctx))
 		return h;
 	if (auto * h = makeConfigApiHandler(request, ctx))
 		return h;
