@@ -266,10 +266,21 @@ std::string LogsModel::exportPath(const std::string & requestId)
 	return "/admin/api/logs/" + ApiClient::encodePathSegment(requestId) + "/export";
 }
 
-void LogsModel::noteExport(const std::string & requestId)
+void LogsModel::exportStarted(const std::string & requestId)
 {
 	++_exports;
 	_lastExport = requestId;
+	_export.state = LoadState::Loading;
+	_export.error.clear();
+}
+
+void LogsModel::exportFinished(const std::string & error)
+{
+	if (_export.state != LoadState::Loading)
+		return;
+	++_export.completed;
+	_export.error = error;
+	_export.state = error.empty() ? LoadState::Loaded : LoadState::Failed;
 }
 
 nlohmann::ordered_json LogsModel::testState() const
@@ -295,6 +306,8 @@ nlohmann::ordered_json LogsModel::testState() const
 	s["detail_error"] = _detail.error;
 	s["exports"] = _exports;
 	s["last_export"] = _lastExport;
+	s["export_state"] = loadStateName(_export.state);
+	s["export_error"] = _export.error;
 	if (_detail.data && _detail.data->detail.summary.request_id == _selected)
 	{
 		const LogDetailView & v = *_detail.data;

@@ -102,8 +102,13 @@ public:
 
 	/// The debug ZIP's URL path for `requestId` (downloaded by the browser itself).
 	static std::string exportPath(const std::string & requestId);
-	/// The panel started a download (counted for the test hook).
-	void noteExport(const std::string & requestId);
+	/// The debug ZIP download of `requestId` started (the browser fetches it itself) ...
+	void exportStarted(const std::string & requestId);
+	/// ... and ended: saved (`error` empty) or refused/failed (`error` says why).
+	void exportFinished(const std::string & error);
+	/// The latest export: Loading while the browser fetches it, Loaded when saved, Failed with error.
+	const ActionState & exportAction() const { return _export; }
+	const std::string & lastExport() const { return _lastExport; }
 
 	/// This panel's part of window.__adminTest.state (under the key "logs"); keys are stable.
 	nlohmann::ordered_json testState() const;
@@ -136,7 +141,8 @@ private:
 	std::string _selected;
 	Resource<LogDetailView> _detail;
 	uint64_t _detailGeneration = 0;
-	int _exports = 0;
+	ActionState _export;
+	int _exports = 0; ///< downloads started
 	std::string _lastExport;
 
 	/// Guards callbacks that outlive the object (the transport may answer after destruction).

@@ -9,6 +9,7 @@
 #include "platform/browser.h"
 #include "platform/test_hook.h"
 #include "ui/theme.h"
+#include "ui/widgets.h"
 
 namespace ccc::admin
 {
@@ -324,12 +325,26 @@ bool drawLogDetail(PanelContext & ctx, LogsModel & model, const LogDetailView & 
 	ImGui::SameLine();
 	copyButton(ctx, Msg::LogsCopyId, id, "logs.detail.copy_id");
 	ImGui::SameLine();
-	if (ImGui::SmallButton(tr(Msg::LogsExport)))
+	if (ImGui::SmallButton(tr(Msg::LogsExport)) && model.exportAction().state != LoadState::Loading)
 	{
 		browser::downloadUrl(LogsModel::exportPath(id));
-		model.noteExport(id);
+		model.exportStarted(id);
 	}
 	ctx.hook.recordItem("logs.detail.export");
+	if (model.exportAction().state == LoadState::Loading)
+	{
+		std::string error;
+		const browser::DownloadState st = browser::downloadState(error);
+		if (st == browser::DownloadState::Saved || st == browser::DownloadState::Failed)
+			model.exportFinished(st == browser::DownloadState::Saved ? "" : (error.empty() ? "failed" : error));
+	}
+	ui::requestStatus(model.exportAction().state, model.exportAction().error, Msg::LogsExportFailed, ctx.hook,
+		"logs.detail.export_status");
+	if (model.exportAction().state == LoadState::Loaded && model.lastExport() == id)
+	{
+		ImGui::SameLine();
+		ImGui::TextColored(ui::statusColours().ok, "%s", tr(Msg::LogsExportSaved));
+	}
 	ImGui::SameLine();
 	const bool close = ImGui::SmallButton(tr(Msg::LogsClose));
 	ctx.hook.recordItem("logs.detail.close");

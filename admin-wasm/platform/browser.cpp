@@ -1,5 +1,6 @@
 #include "platform/browser.h"
 
+#include <algorithm>
 #include <vector>
 
 #include <emscripten.h>
@@ -57,16 +58,48 @@ EM_JS(void, ccc_js_clipboard_set, (const char * text), {
 		navigator.clipboard.writeText(t).catch(function(e) { console.warn("clipboard write refused: " + e); });
 });
 
-// A same-origin <a download> click: the browser fetches the URL with the page's cookies and saves
-// it under the server's Content-Disposition filename, without the wasm holding the bytes.
+// Downloads go through fetch() so a refusal (404, 401, 503) is reported instead of saving an
+// error page: a 2xx body becomes a blob saved by an <a download> click under the server's
+// Content-Disposition filename. Module.cccDownload holds the latest download's state.
 EM_JS(void, ccc_js_download_url, (const char * url), {
-	var a = document.createElement("a");
-	a.href = UTF8ToString(url);
-	a.download = "";
-	a.style.display = "none";
-	document.body.appendChild(a);
-	a.click();
-	document.body.removeChild(a);
+	Module.cccDownload = {state: 1, error: ""};
+	fetch(UTF8ToString(url), {credentials: "same-origin"}).then(function(r) {
+		if (!r.ok)
+			return r.text().then(function(t) {
+				var msg = "HTTP " + r.status;
+				try {
+					var j = JSON.parse(t);
+					if (j && j.error) msg += ": " + j.error;
+				} catch (e) {}
+				Module.cccDownload = {state: 3, error: msg};
+			});
+		// (no quote characters in here: EM_JS bodies pass through the C preprocessor)
+		var cd = r.headers.get("content-disposition") || "";
+		var at = cd.indexOf("filename=");
+		var name = at < 0 ? "download" : cd.substring(at + 9).split(";")[0].split(String.fromCharCode(34)).join("").trim();
+		return r.blob().then(function(b) {
+			var a = document.createElement("a");
+			a.href = URL.createObjectURL(b);
+			a.download = name || "download";
+			a.style.display = "none";
+			document.body.appendChild(a);
+			a.click();
+			document.body.removeChild(a);
+			setTimeout(function() { URL.revokeObjectURL(a.href); }, 60000);
+			Module.cccDownload = {state: 2, error: ""};
+		});
+	}).catch(function(e) {
+		Module.cccDownload = {state: 3, error: "network error: " + e};
+	});
+});
+EM_JS(int, ccc_js_download_state, (), {
+	return Module.cccDownload ? Module.cccDownload.state : 0;
+});
+EM_JS(int, ccc_js_download_error_length, (), {
+	return lengthBytesUTF8(Module.cccDownload ? Module.cccDownload.error : "") + 1;
+});
+EM_JS(void, ccc_js_download_error_copy, (char * out, int size), {
+	stringToUTF8(Module.cccDownload ? Module.cccDownload.error : "", out, size);
 });
 
 namespace ccc::admin::browser
@@ -151,6 +184,25 @@ void installClipboard()
 void downloadUrl(const std::string & url)
 {
 	ccc_js_download_url(url.c_str());
+}
+
+DownloadState downloadState(std::string & error)
+{
+	const int state = ccc_js_download_state();
+	error.clear();
+	if (state == 3)
+	{
+		std::vector<char> buf(static_cast<size_t>(std::max(1, ccc_js_download_error_length())), '\0');
+		ccc_js_download_error_copy(buf.data(), static_cast<int>(buf.size()));
+		error = buf.data();
+	}
+	switch (state)
+	{
+		case 1: return DownloadState::Running;
+		case 2: return DownloadState::Saved;
+		case 3: return DownloadState::Failed;
+		default: return DownloadState::None;
+	}
 }
 
 } // namespace ccc::admin::browser

@@ -28,8 +28,14 @@ double nowMs();
 /// ImGui_ImplGlfw_InitForOpenGL (which installs GLFW's clipboard, a no-op under Emscripten).
 void installClipboard();
 
-/// Starts a browser download of a same-origin URL (e.g. "/admin/api/logs/<id>/export"): the
-/// browser saves it under the name the server gives (Content-Disposition).
+/// Starts a download of a same-origin URL (e.g. "/admin/api/logs/<id>/export"): fetched, then
+/// saved by the browser under the name the server gives (Content-Disposition) when the answer is
+/// 2xx; otherwise nothing is saved and downloadState() reports the error.
 void downloadUrl(const std::string & url);
+
+enum class DownloadState { None, Running, Saved, Failed };
+/// The latest downloadUrl()'s progress; `error` ("HTTP 404: no request with id 'x'", "network
+/// error: ...") is set when Failed.
+DownloadState downloadState(std::string & error);
 
 } // namespace ccc::admin::browser

@@ -218,6 +218,17 @@ TEST_F(LogsModelTest, DetailIsInspectedAndDiffedOnArrival)
 	EXPECT_EQ(s["response_inspector"]["stop_reason"], "end_turn");
 
 	EXPECT_EQ(LogsModel::exportPath("req_7"), "/admin/api/logs/req_7/export");
+	model.exportStarted("req_7");
+	EXPECT_EQ(model.exportAction().state, LoadState::Loading);
+	model.exportFinished("HTTP 404: no request with id 'req_7'");
+	EXPECT_EQ(model.exportAction().state, LoadState::Failed);
+	EXPECT_EQ(model.testState()["export_error"], "HTTP 404: no request with id 'req_7'");
+	model.exportFinished(""); // a late second answer changes nothing
+	EXPECT_EQ(model.exportAction().state, LoadState::Failed);
+	model.exportStarted("req_7");
+	model.exportFinished("");
+	EXPECT_EQ(model.exportAction().state, LoadState::Loaded);
+	EXPECT_EQ(model.testState()["exports"], 2);
 	model.closeDetail();
 	EXPECT_EQ(model.testState()["selected"], "");
 }
