@@ -28,7 +28,19 @@ EM_JS(int, ccc_es_open, (const char * url), {
 		delete hub.sources[id];
 		hub.queue.push([id, 2, "", ""]);
 	};
-	var onEvent = function(e) { hub.queue.push([id, 1, e.type, typeof e.data === "string" ? e.data : ""]); };
+	var onEvent = function(e) {
+		if (!hub.sources[id])
+			return;
+		// Frames stop while the tab is hidden: past a bound, drop the stream like the service drops
+		// a slow client; the model reconnects and reloads the figures instead of replaying a backlog.
+		if (hub.queue.length >= 20000) {
+			es.close();
+			delete hub.sources[id];
+			hub.queue.push([id, 2, "", ""]);
+			return;
+		}
+		hub.queue.push([id, 1, e.type, typeof e.data === "string" ? e.data : ""]);
+	};
 	es.addEventListener("request", onEvent);
 	es.addEventListener("breaker", onEvent);
 	es.onmessage = onEvent;

@@ -119,6 +119,20 @@ endpoints:
 		}
 	});
 
+	test('in Chinese', async () => {
+		const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', colorScheme: 'light' });
+		const page = await context.newPage();
+		try {
+			await page.goto(`${service.baseUrl}/admin/`);
+			const hook = await waitForHook(page, 3, 'state.language === "zh-CN" && state.font_state === "loaded"'
+				+ ' && state.dashboard.summary_state === "loaded" && state.dashboard.series_state === "loaded"');
+			assert.ok(hook.widgets['dashboard.chart.requests']);
+			await page.screenshot({ path: path.join(artifactsDir(), 'admin_dashboard_zh.png') });
+		} finally {
+			await context.close();
+		}
+	});
+
 	test('a dropped event stream reconnects and shows its state', async () => {
 		const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
 		const page = await context.newPage();
