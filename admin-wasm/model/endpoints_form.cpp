@@ -61,6 +61,28 @@ std::string joinList(const std::vector<std::string> & items)
 	return out;
 }
 
+bool defaultModelApplies(const EndpointForm & form)
+{
+	const auto & rules = form.model_rewrite.rules;
+	return rules.empty() || (rules.size() == 1 && rules[0].source_pattern == "*");
+}
+
+std::string defaultModelOf(const EndpointForm & form)
+{
+	const auto & m = form.model_rewrite;
+	return defaultModelApplies(form) && m.enabled && !m.rules.empty() ? m.rules[0].target_model : std::string();
+}
+
+void setDefaultModel(EndpointForm & form, const std::string & model)
+{
+	if (!defaultModelApplies(form))
+		return;
+	form.model_rewrite.rules.clear();
+	form.model_rewrite.enabled = !model.empty();
+	if (!model.empty())
+		form.model_rewrite.rules.push_back({"*", model});
+}
+
 config::Endpoint formToEndpoint(const EndpointForm & f)
 {
 	config::Endpoint e;

@@ -72,6 +72,14 @@ struct EndpointForm
 std::vector<std::string> splitList(const std::string & text);
 std::string joinList(const std::vector<std::string> & items);
 
+/// The original's "default model" shortcut: one model-rewrite rule "*" -> model. Applicable while
+/// the rules are empty or exactly that one rule (anything else is edited in the rules themselves).
+bool defaultModelApplies(const EndpointForm & form);
+/// The default model ("" when none or when the rewrite is off).
+std::string defaultModelOf(const EndpointForm & form);
+/// Sets the single "*" rule (and enables the rewrite); an empty model removes it (and disables it).
+void setDefaultModel(EndpointForm & form, const std::string & model);
+
 /// The form as a config endpoint (exactly what a save asks the service to store, before it
 /// restores masked secrets).
 config::Endpoint formToEndpoint(const EndpointForm & form);

@@ -205,6 +205,19 @@ void basicTab(Ed & ed)
 	}
 	if (f.endpoint_type == "openai" || !f.path_prefix.empty())
 		ed.text(Msg::EpFieldPathPrefix, "endpoint.path_prefix", f.path_prefix, "/v1/chat/completions");
+	ed.label(Msg::EpWizardModel, "endpoint.model_rewrite");
+	if (defaultModelApplies(f))
+	{
+		std::string model = defaultModelOf(f);
+		if (ui::inputString("##default_model", model, 0, "glm-4.5"))
+		{
+			setDefaultModel(f, model);
+			ed.changed = true;
+		}
+		ed.ctx.hook.recordItem("endpoints.editor.default_model");
+	}
+	else
+		ImGui::TextDisabled("%s", tr(Msg::EpDefaultModelOff));
 	ed.check(Msg::EpFieldEnabled, "endpoint.enabled", f.enabled);
 	ed.integer(Msg::EpFieldPriority, "endpoint.priority", f.priority);
 	ed.integer(Msg::EpFieldWeight, "endpoint.weight", f.weight);

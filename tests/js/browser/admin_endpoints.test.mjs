@@ -220,11 +220,29 @@ describe('admin endpoints panel', () => {
 		hook = await replaceText('endpoints.editor.url', fixed);
 		hook = await waitForHook(page, hook.frame, 'state.endpoints_model.editor.findings["endpoint.url"] === undefined');
 		assert.equal(model(hook).editor.url, fixed);
+		// The default model shortcut: one "*" rewrite rule.
+		await clickWidget(page, 'endpoints.editor.default_model');
+		await page.keyboard.type('glm-test', { delay: 20 });
+
+		// Someone edits config.yaml by hand meanwhile: the save is refused with 409, the form is kept.
+		fs.writeFileSync(service.configPath, configText().replace('priority: 3', 'priority: 4'));
+		await clickWidget(page, 'endpoints.editor.save');
+		hook = await waitForHook(page, 0, 'state.endpoints_model.editor.conflict && state.endpoints_model.list_state === "loaded"'
+			+ ' && window.__adminTest.widgets["endpoints.editor.conflict_reload"] !== undefined');
+		assert.ok(model(hook).editor.open);
+		assert.equal(model(hook).editor.url, fixed, 'what the user typed is kept');
+		assert.match(model(hook).editor.save.error, /changed elsewhere/);
+		await page.screenshot({ path: path.join(artifactsDir(), 'admin_endpoints_editor_conflict.png') });
+		await clickWidget(page, 'endpoints.editor.conflict_reload');
+		await waitForHook(page, 0, '!state.endpoints_model.editor.conflict');
 		await clickWidget(page, 'endpoints.editor.save');
 		hook = await waitForHook(page, 0, '!state.endpoints_model.editor.open && state.endpoints_model.editor.save.state === "loaded"');
 		assert.ok(configText().includes(`url: ${fixed}`), configText());
+		assert.match(configText(), /source_pattern: "?\*"?\n\s+target_model: glm-test/);
+		assert.ok(configText().includes('priority: 4'), 'the hand edit is kept');
 		assert.ok(configText().includes('upstream-token-b-0123456789'), 'the masked secret kept the stored value');
-		assert.deepEqual(problems, []);
+		// The browser reports the refused save in its console; nothing else may go wrong.
+		assert.deepEqual(problems.filter((p) => !/status of 409/.test(p)), []);
 	});
 
 	test('enable toggle and copy apply to config.yaml and report on their row', async () => {

@@ -235,6 +235,27 @@ TEST(EndpointsForm, DerivedIdStaysImplicitAndOptionalSectionsFollowTheirSwitches
 	EXPECT_EQ(sent["tags"], Json::array({"x", "y"}));
 }
 
+TEST(EndpointsForm, DefaultModelIsTheSingleStarRule)
+{
+	EndpointForm f;
+	EXPECT_TRUE(defaultModelApplies(f));
+	EXPECT_EQ(defaultModelOf(f), "");
+	setDefaultModel(f, "glm-4.5");
+	EXPECT_TRUE(f.model_rewrite.enabled);
+	ASSERT_EQ(f.model_rewrite.rules.size(), 1u);
+	EXPECT_EQ(f.model_rewrite.rules[0].source_pattern, "*");
+	EXPECT_EQ(defaultModelOf(f), "glm-4.5");
+	EXPECT_EQ(formToJson(f)["model_rewrite"]["rules"][0]["target_model"], "glm-4.5");
+	setDefaultModel(f, "");
+	EXPECT_FALSE(f.model_rewrite.enabled);
+	EXPECT_TRUE(f.model_rewrite.rules.empty());
+	EXPECT_FALSE(formToJson(f).contains("model_rewrite"));
+	f.model_rewrite.rules = {{"claude-*haiku*", "small"}, {"*", "big"}};
+	EXPECT_FALSE(defaultModelApplies(f));
+	setDefaultModel(f, "x");
+	EXPECT_EQ(f.model_rewrite.rules.size(), 2u) << "other rules are never replaced by the shortcut";
+}
+
 TEST_F(EndpointsModelTest, ValidationAsYouTypeNamesTheField)
 {
 	load();
