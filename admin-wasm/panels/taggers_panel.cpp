@@ -144,7 +144,7 @@ void TaggersPanel::drawList(PanelContext & ctx, TaggersModel & m)
 	const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
 	if (ImGui::BeginTable("taggers", 6, flags))
 	{
-		ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed);
+		ImGui::TableSetupColumn(tr(Msg::ColPriority), ImGuiTableColumnFlags_WidthFixed);
 		ImGui::TableSetupColumn(tr(Msg::ColName), ImGuiTableColumnFlags_WidthStretch, 1.0f);
 		ImGui::TableSetupColumn(tr(Msg::ColType), ImGuiTableColumnFlags_WidthStretch, 0.8f);
 		ImGui::TableSetupColumn(tr(Msg::ColTag), ImGuiTableColumnFlags_WidthStretch, 0.7f);
