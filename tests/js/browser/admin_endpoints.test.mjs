@@ -159,6 +159,16 @@ describe('admin endpoints panel', () => {
 		const shown = await waitForHook(page, tested.frame + 1, 'window.__adminTest.widgets["endpoints.row.1.test_status"] !== undefined');
 		assert.ok(shown.widgets['endpoints.row.1.test_status'][1] >= shown.widgets['endpoints.row.1.test'][3] - 1);
 		await page.screenshot({ path: path.join(artifactsDir(), 'admin_endpoints_list.png') });
+
+		// The same lists and the editor in Chinese (the strings' characters are in the font subset).
+		await clickWidget(page, 'top.language.zh-CN');
+		let zh = await waitForHook(page, 0, 'state.language === "zh-CN" && state.font_state === "loaded"');
+		zh = await waitForHook(page, zh.frame + 2);
+		await page.screenshot({ path: path.join(artifactsDir(), 'admin_endpoints_list_zh.png') });
+		await clickWidget(page, 'endpoints.row.1.edit');
+		zh = await waitForHook(page, 0, 'state.endpoints_model.editor.open');
+		zh = await waitForHook(page, zh.frame + 2);
+		await page.screenshot({ path: path.join(artifactsDir(), 'admin_endpoints_editor_zh.png') });
 		assert.deepEqual(problems, []);
 	});
 
