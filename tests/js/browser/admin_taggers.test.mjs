@@ -271,6 +271,17 @@ describe('admin taggers panel', () => {
 		hook = await waitForHook(page, 0, 'state.taggers.list_state === "loaded" && !state.taggers.taggers.some((t) => t.name === "cli-lua")');
 		assert.equal(hook.state.taggers.editor, null, 'the editor of the deleted tagger closed');
 		assert.doesNotMatch(config(), /cli-lua/);
+	});
+
+	test('in Chinese: the panel and its editor (screenshot)', async () => {
+		await clickWidget(page, `taggers.edit.${await rowOf('opus-model')}`);
+		await waitForHook(page, 0, 'state.taggers.editor && state.taggers.editor.original_name === "opus-model"');
+		await clickWidget(page, 'top.language.zh-CN');
+		const hook = await waitForHook(page, 0, 'state.language === "zh-CN" && state.font_state === "loaded"');
+		assert.ok(hook.widgets['taggers.editor.save'] && hook.widgets['taggers.try.button']);
+		await shot('admin_taggers_zh.png');
+		await clickWidget(page, 'top.language.en');
+		await waitForHook(page, 0, 'state.language === "en"');
 		assert.deepEqual(problems, []);
 	});
 });
