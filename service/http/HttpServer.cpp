@@ -683,12 +683,20 @@ struct ConnectionState
 class Response : public Poco::Net::HTTPServerResponse
 {
 public:
-	Response(ConnectionState & conn, bool head, bool keepAlive) : _conn(conn), _head(head), _keepAlive(keepAlive) { }
+	explicit Response(ConnectionState & conn) : _conn(conn) { }
 
-	void setRequest(const Request & r)
+	/// Starts the response to the next request on the connection (the object is reused: its
+	/// header list keeps its capacity).
+	void reset(const Request & r, bool head, bool keepAlive)
 	{
-		_request = &r;
+		clear();
+		setStatusAndReason(HTTP_OK);
 		setVersion(r.getVersion());
+		_request = &r;
+		_head = head;
+		_keepAlive = keepAlive;
+		_sent = false;
+		_continueSent = false;
 	}
 
 	void sendContinue() override
@@ -815,8 +823,8 @@ public:
 private:
 	ConnectionState & _conn;
 	const Request * _request = nullptr;
-	bool _head;
-	bool _keepAlive;
+	bool _head = false;
+	bool _keepAlive = false;
 	bool _sent = false;
 	bool _continueSent = false;
 };
@@ -865,15 +873,16 @@ std::string_view trimView(std::string_view v)
 	return v;
 }
 
-/// Parses a complete head (its end already found) at `p`.
-Head parseHead(const char * p, size_t length, size_t maxFields)
+/// Parses a complete head (its end already found) at `p` into `h`.
+void parseHead(Head & h, const char * p, size_t length, size_t maxFields)
 {
-	Head h;
+	h.error = 0;
+	h.reason.clear();
+	h.fields.clear();
 	h.length = length;
-	auto bad = [&h](std::string why) {
+	auto bad = [&h](const char * why) {
 		h.error = 400;
-		h.reason = std::move(why);
-		return h;
+		h.reason = why;
 	};
 	std::string_view all(p, length);
 	size_t pos = 0;
@@ -912,7 +921,7 @@ Head parseHead(const char * p, size_t length, size_t maxFields)
 		{
 			h.error = 505;
 			h.reason = "only HTTP/1.0 and HTTP/1.1 are served";
-			return h;
+			return;
 		}
 		return bad("malformed HTTP version");
 	}
@@ -935,11 +944,11 @@ Head parseHead(const char * p, size_t length, size_t maxFields)
 		{
 			h.error = 431;
 			h.reason = "too many header fields";
-			return h;
+			return;
 		}
 		h.fields.emplace_back(name, value);
 	}
-	return h;
+	return;
 }
 
 bool hasToken(std::string_view list, std::string_view token)
@@ -1032,6 +1041,10 @@ void HttpServer::Connection::run()
 	if (!_server.enter(this))
 		return;
 	ConnectionState c(s, fd, opt, *_server._params);
+	// One request, response and parsed head per connection, reused: their lists keep their capacity.
+	Response response(c);
+	Request request(c, response);
+	Head head;
 	try
 	{
 		for (;;)
@@ -1101,7 +1114,7 @@ void HttpServer::Connection::run()
 				refuse(c, 431, "the request head exceeds " + std::to_string(opt.maxHeaderBytes) + " bytes");
 				break;
 			}
-			Head head = parseHead(c.wire.data(), headLength, opt.maxHeaderFields);
+			parseHead(head, c.wire.data(), headLength, opt.maxHeaderFields);
 			if (head.error != 0)
 			{
 				refuse(c, head.error, head.reason);
@@ -1165,14 +1178,13 @@ void HttpServer::Connection::run()
 					bodyMode = BodyBuf::Mode::Length;
 			}
 
-			Response response(c, isHead, keepAlive && !closeAfter);
-			Request request(c, response);
+			request.clear();
 			request.setMethod(std::string(head.method));
 			request.setURI(std::string(head.target));
 			request.setVersion(head.version == "HTTP/1.1" ? Poco::Net::HTTPMessage::HTTP_1_1 : Poco::Net::HTTPMessage::HTTP_1_0);
 			for (const auto & [name, value] : head.fields)
 				request.add(std::string(name), std::string(value));
-			response.setRequest(request);
+			response.reset(request, isHead, keepAlive && !closeAfter);
 			c.wire.consume(headLength);
 			c.body.reset(bodyMode, bodyLength);
 			c.bodyStream.clear();
