@@ -229,9 +229,15 @@ int Service::start(std::ostream & err)
 	_impl->consoleSink->setFilter(cfg->logging.log_request_types);
 	_impl->sink = std::make_unique<proxy::FanOutRequestSink>();
 	_impl->sink->add(_impl->consoleSink.get());
-	// Metrics only read the record: attached before the store, which takes the record itself.
+	// Metrics and the live events only read the record: attached before the store, the last sink,
+	// which takes the record itself (every other sink observes it without a copy).
 	_impl->metrics = std::make_unique<metrics::Metrics>(_ctx);
 	_impl->sink->add(_impl->metrics.get());
+	// The admin's live event stream (GET /admin/api/events): finished requests and breaker
+	// transitions; transitions are also kept as history in the log store.
+	_impl->events = std::make_unique<admin::EventHub>();
+	_impl->sink->add(_impl->events.get());
+	_ctx.events = _impl->events.get();
 	// The request log store: every client request and attempt, written off the request path.
 	try
 	{
@@ -264,11 +270,6 @@ int Service::start(std::ostream & err)
 	_impl->proxy = std::make_unique<proxy::ProxyRoutes>(*_impl->engine);
 	_ctx.engine = _impl->engine.get();
 	_ctx.sinks = _impl->sink.get();
-	// The admin's live event stream (GET /admin/api/events): finished requests and breaker
-	// transitions; transitions are also kept as history in the log store.
-	_impl->events = std::make_unique<admin::EventHub>();
-	_impl->sink->add(_impl->events.get());
-	_ctx.events = _impl->events.get();
 	_impl->engine->setTransitionObserver([hub = _impl->events.get(), logger = _impl->logger.get()](const config::Endpoint & e,
 											 const upstream::CircuitBreaker::Transition & t) {
 		const int64_t at = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();

@@ -7,7 +7,7 @@
 namespace ccc::proxy
 {
 
-void ConsoleRequestSink::submit(api::RequestRecord && r)
+void ConsoleRequestSink::observe(const api::RequestRecord & r)
 {
 	const bool failed = r.outcome != api::Outcome::Success;
 	if ((_types == "failed" && !failed) || (_types == "success" && failed))

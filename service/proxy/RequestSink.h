@@ -30,7 +30,8 @@ public:
 class ConsoleRequestSink : public RequestSink
 {
 public:
-	void submit(api::RequestRecord && record) override;
+	void submit(api::RequestRecord && record) override { observe(record); }
+	void observe(const api::RequestRecord & record) override; ///< only reads: no copy of the record
 	void setFilter(const std::string & logRequestTypes) { _types = logRequestTypes; }
 
 private:
