@@ -38,13 +38,6 @@ CCC_I18N(ColTags, "Tags", "标签")
 CCC_I18N(ColStatus, "Status", "状态")
 CCC_I18N(ComingWithApi, "Editing arrives with the admin API that is being built (docs/ADMIN_API.md).", "编辑功能将随正在开发的管理接口一起提供（docs/ADMIN_API.md）。")
 
-// Dashboard.
-CCC_I18N(DashboardIntro, "Endpoint counters since the service started. Live charts arrive with the dashboard API.", "服务启动以来各端点的计数。实时图表将随仪表盘接口一起提供。")
-CCC_I18N(DashboardTotals, "%d endpoints, %d requests, %d failures, %d active streams", "%d 个端点，%d 个请求，%d 次失败，%d 个活动流")
-CCC_I18N(DashboardCard, "requests %d  successes %d  failures %d  active %d", "请求 %d  成功 %d  失败 %d  活动 %d")
-CCC_I18N(SuccessRate, "success rate %.1f%%", "成功率 %.1f%%")
-CCC_I18N(NoRequestsYet, "no requests yet", "暂无请求")
-
 // Endpoints.
 CCC_I18N(Filter, "Filter", "筛选")
 CCC_I18N(FilterHint, "name, URL or tag", "名称、地址或标签")
