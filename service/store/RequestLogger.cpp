@@ -65,6 +65,7 @@ RequestLogger::RequestLogger(std::shared_ptr<LogStore> store, const config::Logg
 {
 	if (_opts.batch_records == 0)
 		_opts.batch_records = 1;
+	_maxQueueBytes = queueBound(cfg);
 	for (auto & s : _store->loadEndpointStats())
 		_stats[s.endpoint_id] = s;
 	_paused = _opts.start_paused;
@@ -127,8 +128,19 @@ void RequestLogger::setSecrets(std::vector<std::string> secrets)
 
 void RequestLogger::updateConfig(const config::LoggingConfig & cfg)
 {
-	std::lock_guard<std::mutex> lk(_cfgMutex);
-	_cfg = cfg;
+	{
+		std::lock_guard<std::mutex> lk(_cfgMutex);
+		_cfg = cfg;
+	}
+	std::lock_guard<std::mutex> lk(_mutex);
+	_maxQueueBytes = queueBound(cfg);
+}
+
+size_t RequestLogger::queueBound(const config::LoggingConfig & cfg) const
+{
+	if (_opts.max_queue_bytes > 0)
+		return _opts.max_queue_bytes;
+	return cfg.max_queue_bytes > 0 ? static_cast<size_t>(cfg.max_queue_bytes) : kDefaultMaxQueueBytes;
 }
 
 size_t RequestLogger::approxBytes(const api::RequestRecord & r)
@@ -225,7 +237,7 @@ void RequestLogger::submit(api::RequestRecord && rec)
 		_counters.records_dropped++;
 		return;
 	}
-	if (_queueBytes + item.bytes > _opts.max_queue_bytes)
+	if (_queueBytes + item.bytes > _maxQueueBytes)
 	{
 		shed(rec.client_request_body);
 		shed(rec.client_response_body);

@@ -52,10 +52,12 @@ struct RequestLoggerOptions
 	static RequestLoggerOptions fromEnvironment();
 
 	size_t max_queue_records = 20000;
-	/// Bodies and headers waiting for the writer. 32 MiB is a few hundred Claude Code requests,
-	/// a fraction of a second of the writer's work; the environment variable
-	/// CCC_LOG_QUEUE_MAX_BYTES (bytes, or with a K/M/G suffix) overrides it in the service.
-	size_t max_queue_bytes = kDefaultMaxQueueBytes;
+	/// Bodies and headers waiting for the writer. 0 (the default): logging.max_queue_bytes
+	/// (32 MiB unless configured: a few hundred Claude Code requests, a fraction of a second of
+	/// the writer's work), applied live by updateConfig(). Non-zero: fixed, e.g. from the
+	/// environment variable CCC_LOG_QUEUE_MAX_BYTES (bytes, or with a K/M/G suffix), which thus
+	/// overrides the config in the service.
+	size_t max_queue_bytes = 0;
 	size_t batch_records = 200;
 	/// A batch stops taking records at this many body and header bytes (at least one record).
 	size_t batch_bytes = 8ull * 1024 * 1024;
@@ -100,7 +102,8 @@ public:
 
 	/// Secret strings to redact everywhere (collectSecrets(config)); replaces the previous list.
 	void setSecrets(std::vector<std::string> secrets);
-	/// Hot reload of the policies (log_request_types, body policies, sizes, retention).
+	/// Hot reload of the policies (log_request_types, body policies, sizes, retention, the queue's
+	/// byte bound unless fixed by the options).
 	/// storage/log_directory/postgres_dsn changes need a new RequestLogger.
 	void updateConfig(const config::LoggingConfig & cfg);
 
@@ -142,6 +145,7 @@ private:
 	PreparedRecord prepare(Item && item, const config::LoggingConfig & cfg, const std::vector<std::string> & secrets) const;
 	void accountStats(const api::RequestRecord & r);
 	static size_t approxBytes(const api::RequestRecord & r);
+	size_t queueBound(const config::LoggingConfig & cfg) const;
 
 	std::shared_ptr<LogStore> _store;
 	RequestLoggerOptions _opts;
@@ -155,6 +159,7 @@ private:
 	std::condition_variable _progress;
 	std::deque<Item> _queue;
 	size_t _queueBytes = 0;
+	size_t _maxQueueBytes = kDefaultMaxQueueBytes; ///< the byte bound in force (see RequestLoggerOptions)
 	uint64_t _nextSeq = 1;
 	uint64_t _doneSeq = 0;          ///< every item with seq <= _doneSeq is finished
 	std::vector<BreakerEvent> _pendingEvents;

@@ -472,6 +472,8 @@ Diagnostics validate(const Config & c)
 		ck.error("logging.truncated_body_bytes", "must be at least 16 bytes");
 	if (l.max_body_bytes < l.truncated_body_bytes)
 		ck.error("logging.max_body_bytes", "must be at least logging.truncated_body_bytes");
+	if (l.max_queue_bytes < 1024 * 1024)
+		ck.error("logging.max_queue_bytes", "must be at least 1MiB");
 
 	const auto & pj = c.validation.python_json_fixing;
 	if (pj.max_attempts < 0)

@@ -31,9 +31,10 @@ api::RequestRecord bigRequest(const std::string & id, int64_t t, size_t bodyByte
 
 TEST(StoreQueueBound, DefaultFitsTheMemoryBudgetAndTheEnvironmentOverridesIt)
 {
+	EXPECT_LE(kDefaultMaxQueueBytes, 32u * 1024 * 1024);
+	EXPECT_EQ(config::LoggingConfig().max_queue_bytes, static_cast<int64_t>(kDefaultMaxQueueBytes));
 	::unsetenv("CCC_LOG_QUEUE_MAX_BYTES");
-	EXPECT_LE(RequestLoggerOptions::fromEnvironment().max_queue_bytes, 32u * 1024 * 1024);
-	EXPECT_EQ(RequestLoggerOptions::fromEnvironment().max_queue_bytes, kDefaultMaxQueueBytes);
+	EXPECT_EQ(RequestLoggerOptions::fromEnvironment().max_queue_bytes, 0u); // logging.max_queue_bytes decides
 	::setenv("CCC_LOG_QUEUE_MAX_BYTES", "8M", 1);
 	EXPECT_EQ(RequestLoggerOptions::fromEnvironment().max_queue_bytes, 8u * 1024 * 1024);
 	::setenv("CCC_LOG_QUEUE_MAX_BYTES", "65536", 1);
@@ -41,7 +42,7 @@ TEST(StoreQueueBound, DefaultFitsTheMemoryBudgetAndTheEnvironmentOverridesIt)
 	for (const char * bad : {"", "0", "12X", "-5", "M"})
 	{
 		::setenv("CCC_LOG_QUEUE_MAX_BYTES", bad, 1);
-		EXPECT_EQ(RequestLoggerOptions::fromEnvironment().max_queue_bytes, kDefaultMaxQueueBytes) << bad;
+		EXPECT_EQ(RequestLoggerOptions::fromEnvironment().max_queue_bytes, 0u) << bad;
 	}
 	::unsetenv("CCC_LOG_QUEUE_MAX_BYTES");
 }
@@ -93,4 +94,31 @@ TEST_P(QueueBoundTest, OverTheByteBoundBodiesAreShedAndCountedNeverSilentlyLost)
 	for (const auto & s : page.items)
 		shed += s.bodies_shed ? 1 : 0;
 	EXPECT_EQ(shed, c.bodies_shed);
+}
+
+TEST_P(QueueBoundTest, TheConfiguredBoundAppliesAndChangesLive)
+{
+	auto store = env.open();
+	auto opts = testOptions();
+	opts.start_paused = true;
+	auto cfg = env.config();
+	cfg.max_queue_bytes = 1024 * 1024;
+	RequestLogger logger(store, cfg, opts);
+	int64_t t = nowMs();
+	for (int i = 0; i < 20; ++i)
+		logger.submit(bigRequest("a" + std::to_string(i), t + i, 100 * 1024));
+	auto c = logger.counters();
+	EXPECT_LE(c.queue_bytes, 1024u * 1024);
+	EXPECT_GT(c.bodies_shed, 0u);
+	const uint64_t shedBefore = c.bodies_shed;
+	cfg.max_queue_bytes = 8 * 1024 * 1024;
+	logger.updateConfig(cfg);
+	for (int i = 0; i < 20; ++i)
+		logger.submit(bigRequest("b" + std::to_string(i), t + 100 + i, 100 * 1024));
+	c = logger.counters();
+	EXPECT_EQ(c.bodies_shed, shedBefore) << "room under the raised bound";
+	EXPECT_GT(c.queue_bytes, 2u * 1024 * 1024);
+	logger.resumeWriter();
+	ASSERT_TRUE(logger.flush());
+	EXPECT_EQ(logger.counters().written, 40u);
 }

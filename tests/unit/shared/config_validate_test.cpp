@@ -271,6 +271,8 @@ const std::vector<Case> & cases()
 				c.logging.max_body_bytes = 4095;
 			},
 			Severity::Error, "logging.max_body_bytes", "must be at least logging.truncated_body_bytes"},
+		{"log queue too small", [](Config & c) { c.logging.max_queue_bytes = 1024 * 1024 - 1; }, Severity::Error,
+			"logging.max_queue_bytes", "must be at least 1MiB"},
 
 		// validation
 		{"fixer attempts negative", [](Config & c) { c.validation.python_json_fixing.max_attempts = -1; }, Severity::Error,

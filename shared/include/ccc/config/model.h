@@ -132,6 +132,9 @@ struct LoggingConfig
 	int64_t retention_max_bytes = 1024LL * 1024 * 1024;
 	std::string storage = "sqlite";              ///< sqlite | postgresql
 	std::string postgres_dsn;                    ///< e.g. "host=127.0.0.1 port=5432 dbname=ccc user=ccc"
+	/// Headers and bodies waiting for the log writer; beyond it records are stored without them
+	/// (bodies_shed, counted). Part of the service's memory budget. At least 1 MiB.
+	int64_t max_queue_bytes = 32LL * 1024 * 1024;
 };
 
 struct PythonJsonFixing
