@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <cstring>
 #include <ctime>
@@ -714,7 +715,7 @@ public:
 		if (_sent)
 			return _conn.outStream;
 		_sent = true;
-		const int status = static_cast<int>(getStatus());
+		const int status = statusCode();
 		const bool bodyless = _head || status < 200 || status == 204 || status == 304;
 		const bool http10 = getVersion() == HTTP_1_0;
 		// A handler ends the connection with setKeepAlive(false) ("Connection: close").
@@ -751,7 +752,7 @@ public:
 		head += http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
 		head += std::to_string(status);
 		head += ' ';
-		head += getReasonForStatus(getStatus());
+		head += getReasonForStatus(static_cast<HTTPStatus>(status));
 		head += "\r\n";
 		for (const auto & [name, value] : *this)
 		{
@@ -804,6 +805,41 @@ public:
 
 	bool sent() const override { return _sent; }
 	bool continueSent() const { return _continueSent; }
+
+private:
+	/// Appends to a string (POCO's write() into a reused buffer).
+	struct AppendBuf : std::streambuf
+	{
+		explicit AppendBuf(std::string & s) : text(s) { }
+		std::streamsize xsputn(const char * p, std::streamsize n) override
+		{
+			text.append(p, static_cast<size_t>(n));
+			return n;
+		}
+		int_type overflow(int_type c) override
+		{
+			if (!traits_type::eq_int_type(c, traits_type::eof()))
+				text.push_back(traits_type::to_char_type(c));
+			return traits_type::not_eof(c);
+		}
+		std::string & text;
+	};
+
+	/// The status as a number. Not getStatus(): it loads POCO's HTTPStatus enum, which cannot
+	/// hold codes it does not list (Anthropic's 529) without undefined behaviour (UBSan stops
+	/// there); POCO's compiled write() prints the stored number.
+	int statusCode() const
+	{
+		thread_local std::string scratch;
+		scratch.clear();
+		AppendBuf buf(scratch);
+		std::ostream os(&buf);
+		write(os);
+		const size_t sp = scratch.find(' ');
+		return sp == std::string::npos ? 500 : std::atoi(scratch.c_str() + sp + 1);
+	}
+
+public:
 
 	/// Completes the response (one the handler never sent becomes an empty one) and sends what is
 	/// buffered. True when the connection may carry another request.
