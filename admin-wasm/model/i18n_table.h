@@ -66,12 +66,10 @@ CCC_I18N(ColTag, "Tag", "标签")
 CCC_I18N(ColBuiltin, "Built-in type", "内置类型")
 
 // Logs.
-CCC_I18N(LogsIntro, "The request log arrives with the logs API; the table below is ready for 100,000 rows.", "请求日志将随日志接口一起提供；下表可流畅显示 10 万行。")
 CCC_I18N(ColTime, "Time", "时间")
 CCC_I18N(ColEndpoint, "Endpoint", "端点")
 CCC_I18N(ColModel, "Model", "模型")
 CCC_I18N(ColDuration, "Duration", "耗时")
-CCC_I18N(NoLogRows, "no requests logged yet", "暂无请求记录")
 
 // Settings (the loaded config, checked in the browser by shared/ validation).
 CCC_I18N(ConfigFile, "config file: %s", "配置文件：%s")
