@@ -49,6 +49,7 @@ $(ASAN_DIR)/build.ninja:
 sanitize-test: deps-test $(ASAN_DIR)/build.ninja
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp \
 		ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(CTEST_JOBS) --timeout 1800
 
 fuzz: deps-test
