@@ -10,6 +10,7 @@
 #include "ccc/config/json_mapping.h"
 #include "ccc/config/validate.h"
 #include "http/Responses.h"
+#include "admin/RouteSupport.h"
 #include "http/Router.h"
 #include "proxy/ProxyEngine.h"
 
@@ -25,73 +26,12 @@ using Request = Poco::Net::HTTPServerRequest;
 using Response = Poco::Net::HTTPServerResponse;
 using Status = Poco::Net::HTTPResponse::HTTPStatus;
 
-constexpr std::streamsize kMaxBody = 4 * 1024 * 1024;
-
-class FnHandler : public Poco::Net::HTTPRequestHandler
-{
-public:
-	using Fn = std::function<void(Request &, Response &)>;
-	explicit FnHandler(Fn fn) : _fn(std::move(fn)) { }
-	void handleRequest(Request & request, Response & response) override { _fn(request, response); }
-
-private:
-	Fn _fn;
-};
-
-void sendError(Response & response, int status, const api::ApiError & e)
-{
-	http::sendJson(response, static_cast<Status>(status), api::toJson(e));
-}
-
-/// The request body as JSON; false (400 sent) when it is not JSON. An empty body reads as {}.
-bool readBody(Request & request, Response & response, json & out)
-{
-	std::string text;
-	char buf[8192];
-	std::istream & in = request.stream();
-	while (in.read(buf, sizeof buf) || in.gcount() > 0)
-	{
-		text.append(buf, static_cast<size_t>(in.gcount()));
-		if (static_cast<std::streamsize>(text.size()) > kMaxBody)
-		{
-			sendError(response, 413, {"the request body is larger than 4 MiB", "", ""});
-			return false;
-		}
-	}
-	if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-	{
-		out = json::object();
-		return true;
-	}
-	out = json::parse(text, nullptr, false);
-	if (out.is_discarded())
-	{
-		sendError(response, 400, {"the request body is not valid JSON", "", ""});
-		return false;
-	}
-	return true;
-}
-
-std::string queryParam(const Request & request, const std::string & name)
-{
-	try
-	{
-		for (const auto & [k, v] : Poco::URI(request.getURI()).getQueryParameters())
-			if (k == name)
-				return v;
-	}
-	catch (const Poco::Exception &)
-	{
-	}
-	return {};
-}
-
 /// Sends the first Error of `diags` as 400 (with its key path); false when there is none.
 bool sendDiagnostics(Response & response, const config::Diagnostics & diags)
 {
 	if (!config::hasErrors(diags))
 		return false;
-	sendError(response, 400, api::firstError(diags));
+	sendApiError(response, 400, api::firstError(diags));
 	return true;
 }
 
@@ -131,7 +71,7 @@ void mutate(const ServiceContext & ctx, Request & request, Response & response, 
 			res.status == 409 || res.status == 428 ? res.version : std::string()};
 		if (!e.path.empty() && e.error.compare(0, res.path.size(), res.path) == 0 && e.path != res.path)
 			e.error = e.path + e.error.substr(res.path.size());
-		sendError(response, res.status, e);
+		sendApiError(response, res.status, e);
 		return;
 	}
 	api::MutationResult m;
@@ -189,7 +129,7 @@ api::ApiError notFound(const std::string & what, const std::string & key)
 void getConfig(const ServiceContext & ctx, Request &, Response & response)
 {
 	std::string version;
-	ConfigPtr file = ctx.configStore->fileConfig(&version);
+	ConfigPtr file = currentFileConfig(ctx, &version);
 	ConfigPtr running = ctx.configStore->snapshot();
 	ojson body;
 	body["path"] = ctx.configStore->path();
@@ -204,7 +144,7 @@ void getConfig(const ServiceContext & ctx, Request &, Response & response)
 void listEndpoints(const ServiceContext & ctx, Request &, Response & response)
 {
 	std::string version;
-	ConfigPtr cfg = ctx.configStore->fileConfig(&version);
+	ConfigPtr cfg = currentFileConfig(ctx, &version);
 	ojson list = ojson::array();
 	for (const auto & e : cfg->endpoints)
 		list.push_back(endpointWithState(ctx, e));
@@ -214,10 +154,10 @@ void listEndpoints(const ServiceContext & ctx, Request &, Response & response)
 void getEndpoint(const ServiceContext & ctx, const std::string & key, Request &, Response & response)
 {
 	std::string version;
-	ConfigPtr cfg = ctx.configStore->fileConfig(&version);
+	ConfigPtr cfg = currentFileConfig(ctx, &version);
 	int i = api::findEndpoint(cfg->endpoints, key);
 	if (i < 0)
-		return sendError(response, 404, notFound("endpoint", key));
+		return sendApiError(response, 404, notFound("endpoint", key));
 	sendWithVersion(response, version, ojson{{"endpoint", endpointWithState(ctx, cfg->endpoints[static_cast<size_t>(i)])}});
 }
 
@@ -232,7 +172,7 @@ std::function<ojson(const config::Config &)> endpointData(std::shared_ptr<std::s
 void createEndpoint(const ServiceContext & ctx, Request & request, Response & response)
 {
 	json body;
-	if (!readBody(request, response, body))
+	if (!readJsonBody(request, response, body))
 		return;
 	api::EndpointWrite w;
 	if (sendDiagnostics(response, api::fromJson(body, w)))
@@ -253,7 +193,7 @@ void createEndpoint(const ServiceContext & ctx, Request & request, Response & re
 void updateEndpoint(const ServiceContext & ctx, const std::string & key, Request & request, Response & response)
 {
 	json body;
-	if (!readBody(request, response, body))
+	if (!readJsonBody(request, response, body))
 		return;
 	api::EndpointWrite w;
 	if (sendDiagnostics(response, api::fromJson(body, w)))
@@ -292,7 +232,7 @@ void updateEndpoint(const ServiceContext & ctx, const std::string & key, Request
 void deleteEndpoint(const ServiceContext & ctx, const std::string & key, Request & request, Response & response)
 {
 	json body;
-	if (!readBody(request, response, body))
+	if (!readJsonBody(request, response, body))
 		return;
 	mutate(ctx, request, response, body,
 		[&](config::Config & c, ConfigStore::EditError & err) {
@@ -311,7 +251,7 @@ void deleteEndpoint(const ServiceContext & ctx, const std::string & key, Request
 void copyEndpoint(const ServiceContext & ctx, const std::string & key, Request & request, Response & response)
 {
 	json body;
-	if (!readBody(request, response, body))
+	if (!readJsonBody(request, response, body))
 		return;
 	auto id = std::make_shared<std::string>();
 	mutate(ctx, request, response, body,
@@ -337,10 +277,10 @@ void copyEndpoint(const ServiceContext & ctx, const std::string & key, Request &
 void toggleEndpoint(const ServiceContext & ctx, const std::string & key, Request & request, Response & response)
 {
 	json body;
-	if (!readBody(request, response, body))
+	if (!readJsonBody(request, response, body))
 		return;
 	if (body.contains("enabled") && !body["enabled"].is_boolean())
-		return sendError(response, 400, {"enabled: must be true or false", "enabled", ""});
+		return sendApiError(response, 400, {"enabled: must be true or false", "enabled", ""});
 	auto id = std::make_shared<std::string>(key);
 	mutate(ctx, request, response, body,
 		[&](config::Config & c, ConfigStore::EditError & err) {
@@ -361,7 +301,7 @@ void toggleEndpoint(const ServiceContext & ctx, const std::string & key, Request
 void reorderEndpoints(const ServiceContext & ctx, Request & request, Response & response)
 {
 	json body;
-	if (!readBody(request, response, body))
+	if (!readJsonBody(request, response, body))
 		return;
 	api::ReorderRequest r;
 	if (sendDiagnostics(response, api::fromJson(body, r)))
@@ -388,9 +328,9 @@ void reorderEndpoints(const ServiceContext & ctx, Request & request, Response & 
 void testRewrite(const ServiceContext & ctx, const std::string & key, Request & request, Response & response)
 {
 	json body;
-	if (!readBody(request, response, body))
+	if (!readJsonBody(request, response, body))
 		return;
-	ConfigPtr cfg = ctx.configStore->fileConfig();
+	ConfigPtr cfg = currentFileConfig(ctx);
 	config::Endpoint e;
 	if (body.contains("endpoint"))
 	{
@@ -402,11 +342,11 @@ void testRewrite(const ServiceContext & ctx, const std::string & key, Request & 
 	{
 		int i = api::findEndpoint(cfg->endpoints, key);
 		if (i < 0)
-			return sendError(response, 404, notFound("endpoint", key));
+			return sendApiError(response, 404, notFound("endpoint", key));
 		e = cfg->endpoints[static_cast<size_t>(i)];
 	}
 	if (!body.contains("model") || !body["model"].is_string() || body["model"].get<std::string>().empty())
-		return sendError(response, 400, {"model: is required (a model name)", "model", ""});
+		return sendApiError(response, 400, {"model: is required (a model name)", "model", ""});
 	http::sendJson(response, Poco::Net::HTTPResponse::HTTP_OK, api::toJson(api::testModelRewrite(e, body["model"].get<std::string>())));
 }
 
@@ -416,7 +356,7 @@ void resetStatus(const ServiceContext & ctx, const std::string & key, Request & 
 	ConfigPtr cfg = ctx.configStore->snapshot();
 	int i = api::findEndpoint(cfg->endpoints, key);
 	if (i < 0)
-		return sendError(response, 404, notFound("endpoint", key));
+		return sendApiError(response, 404, notFound("endpoint", key));
 	const config::Endpoint & e = cfg->endpoints[static_cast<size_t>(i)];
 	if (ctx.engine)
 		ctx.engine->resetEndpoint(config::endpointId(e));
@@ -439,14 +379,14 @@ void suggestName(const ServiceContext & ctx, Request & request, Response & respo
 	if (base.empty())
 		if (const api::EndpointProfile * p = api::findProfile(queryParam(request, "profile_id")))
 			base = p->display_name;
-	ConfigPtr cfg = ctx.configStore->fileConfig();
+	ConfigPtr cfg = currentFileConfig(ctx);
 	http::sendJson(response, Poco::Net::HTTPResponse::HTTP_OK, ojson{{"name", api::suggestEndpointName(base, endpointNames(*cfg))}});
 }
 
 void wizard(const ServiceContext & ctx, Request & request, Response & response)
 {
 	json body;
-	if (!readBody(request, response, body))
+	if (!readJsonBody(request, response, body))
 		return;
 	api::WizardRequest w;
 	if (sendDiagnostics(response, api::fromJson(body, w)))
@@ -485,7 +425,7 @@ int findTagger(const config::Config & c, const std::string & name)
 void listTaggers(const ServiceContext & ctx, Request &, Response & response)
 {
 	std::string version;
-	ConfigPtr cfg = ctx.configStore->fileConfig(&version);
+	ConfigPtr cfg = currentFileConfig(ctx, &version);
 	ojson list = ojson::array();
 	for (const auto & t : cfg->tagging.taggers)
 		list.push_back(api::taggerToJson(t));
@@ -496,10 +436,10 @@ void listTaggers(const ServiceContext & ctx, Request &, Response & response)
 void getTagger(const ServiceContext & ctx, const std::string & name, Request &, Response & response)
 {
 	std::string version;
-	ConfigPtr cfg = ctx.configStore->fileConfig(&version);
+	ConfigPtr cfg = currentFileConfig(ctx, &version);
 	int i = findTagger(*cfg, name);
 	if (i < 0)
-		return sendError(response, 404, notFound("tagger", name));
+		return sendApiError(response, 404, notFound("tagger", name));
 	sendWithVersion(response, version, ojson{{"tagger", api::taggerToJson(cfg->tagging.taggers[static_cast<size_t>(i)])}});
 }
 
@@ -515,7 +455,7 @@ std::function<ojson(const config::Config &)> taggerData(std::shared_ptr<std::str
 void writeTagger(const ServiceContext & ctx, const std::string & key, Request & request, Response & response)
 {
 	json body;
-	if (!readBody(request, response, body))
+	if (!readJsonBody(request, response, body))
 		return;
 	api::TaggerWrite w;
 	if (sendDiagnostics(response, api::fromJson(body, w)))
@@ -547,7 +487,7 @@ void writeTagger(const ServiceContext & ctx, const std::string & key, Request & 
 void deleteTagger(const ServiceContext & ctx, const std::string & key, Request & request, Response & response)
 {
 	json body;
-	if (!readBody(request, response, body))
+	if (!readJsonBody(request, response, body))
 		return;
 	mutate(ctx, request, response, body,
 		[&](config::Config & c, ConfigStore::EditError & err) {
@@ -566,7 +506,7 @@ void deleteTagger(const ServiceContext & ctx, const std::string & key, Request &
 void listTags(const ServiceContext & ctx, Request &, Response & response)
 {
 	std::string version;
-	ConfigPtr cfg = ctx.configStore->fileConfig(&version);
+	ConfigPtr cfg = currentFileConfig(ctx, &version);
 	ojson list = ojson::array();
 	for (const auto & t : api::tagList(*cfg))
 		list.push_back(api::toJson(t));
@@ -578,7 +518,7 @@ void listTags(const ServiceContext & ctx, Request &, Response & response)
 void getSettings(const ServiceContext & ctx, Request &, Response & response)
 {
 	std::string version;
-	ConfigPtr file = ctx.configStore->fileConfig(&version);
+	ConfigPtr file = currentFileConfig(ctx, &version);
 	ConfigPtr running = ctx.configStore->snapshot();
 	ojson body = {{"settings", api::settingsToJson(*file)}, {"running", {{"host", running->server.host}, {"port", running->server.port}}},
 		{"restart_required", api::restartRequired(*file, *running)}};
@@ -588,10 +528,10 @@ void getSettings(const ServiceContext & ctx, Request &, Response & response)
 void putSettings(const ServiceContext & ctx, Request & request, Response & response)
 {
 	json body;
-	if (!readBody(request, response, body))
+	if (!readJsonBody(request, response, body))
 		return;
 	if (!body.is_object() || !body.contains("settings"))
-		return sendError(response, 400, {"settings: is required (an object of sections)", "settings", ""});
+		return sendApiError(response, 400, {"settings: is required (an object of sections)", "settings", ""});
 	mutate(ctx, request, response, body,
 		[&](config::Config & c, ConfigStore::EditError & err) {
 			config::Config next;
@@ -648,7 +588,7 @@ Poco::Net::HTTPRequestHandler * makeConfigApiHandler(const Poco::Net::HTTPServer
 		return nullptr;
 	const std::string & m = request.getMethod();
 	const ServiceContext * c = &ctx;
-	auto h = [](FnHandler::Fn fn) { return new FnHandler(std::move(fn)); };
+	auto h = [](http::FunctionHandler::Fn fn) { return new http::FunctionHandler(std::move(fn)); };
 	const size_t n = s.size();
 
 	if (s[0] == "config" && n == 1 && m == "GET")

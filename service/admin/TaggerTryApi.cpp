@@ -10,6 +10,7 @@
 #include "ccc/api/admin_config.h"
 #include "ccc/config/validate.h"
 #include "http/Responses.h"
+#include "admin/RouteSupport.h"
 #include "http/Router.h"
 #include "tagging/TaggingEngine.h"
 
@@ -25,53 +26,7 @@ using Request = Poco::Net::HTTPServerRequest;
 using Response = Poco::Net::HTTPServerResponse;
 using Status = Poco::Net::HTTPResponse::HTTPStatus;
 
-constexpr size_t kMaxBody = 4 * 1024 * 1024;
 constexpr const char * kTriedTaggerName = "(tried)";
-
-class Handler : public Poco::Net::HTTPRequestHandler
-{
-public:
-	using Fn = std::function<void(Request &, Response &)>;
-	explicit Handler(Fn fn) : _fn(std::move(fn)) { }
-	void handleRequest(Request & request, Response & response) override { _fn(request, response); }
-
-private:
-	Fn _fn;
-};
-
-void sendError(Response & response, int status, const std::string & error, const std::string & path = "")
-{
-	http::sendJson(response, static_cast<Status>(status), api::toJson(api::ApiError{error, path, ""}));
-}
-
-/// The JSON body ({} when empty); false when an error was sent.
-bool readBody(Request & request, Response & response, json & out)
-{
-	std::string text;
-	char buf[8192];
-	std::istream & in = request.stream();
-	while (in.read(buf, sizeof buf) || in.gcount() > 0)
-	{
-		text.append(buf, static_cast<size_t>(in.gcount()));
-		if (text.size() > kMaxBody)
-		{
-			sendError(response, 413, "the request body is larger than 4 MiB");
-			return false;
-		}
-	}
-	if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-	{
-		out = json::object();
-		return true;
-	}
-	out = json::parse(text, nullptr, false);
-	if (out.is_discarded() || !out.is_object())
-	{
-		sendError(response, 400, "the request body is not a JSON object");
-		return false;
-	}
-	return true;
-}
 
 /// The sample request of the body, owned (the RequestView points into it).
 struct Sample
@@ -205,15 +160,15 @@ ojson runAlone(const ServiceContext & ctx, const config::Config & base, config::
 void tryTagger(const ServiceContext & ctx, Request & request, Response & response)
 {
 	json body;
-	if (!readBody(request, response, body))
+	if (!readJsonBody(request, response, body, true))
 		return;
 	Sample sample;
 	api::ApiError err;
 	const bool given = body.contains("request") && !body["request"].is_null();
 	if (!readSample(given ? ojson(body["request"]) : sampleTaggerRequest(), sample, err))
-		return sendError(response, 400, err.error, err.path);
+		return sendApiError(response, 400, {err.error, err.path, ""});
 
-	ConfigPtr cfg = ctx.configStore->fileConfig();
+	ConfigPtr cfg = currentFileConfig(ctx);
 	config::Config pipeline = *cfg;
 	ojson answer = ojson::object();
 	std::optional<config::Tagger> tried;
@@ -221,9 +176,9 @@ void tryTagger(const ServiceContext & ctx, Request & request, Response & respons
 	{
 		config::Tagger t;
 		if (!readTagger(body["tagger"], t, err))
-			return sendError(response, 400, err.error, err.path);
+			return sendApiError(response, 400, {err.error, err.path, ""});
 		if (body.contains("replace") && !body["replace"].is_string())
-			return sendError(response, 400, "replace: must be the name of a saved tagger", "replace");
+			return sendApiError(response, 400, {"replace: must be the name of a saved tagger", "replace", ""});
 		// The tried tagger takes the place of the saved one it edits (by "replace", else by its
 		// name), so "tags" is what the pipeline would give once it is saved.
 		const std::string replaces = body.value("replace", t.name);
@@ -291,13 +246,13 @@ Poco::Net::HTTPRequestHandler * makeTaggerTryHandler(const Poco::Net::HTTPServer
 	const std::string & m = request.getMethod();
 	const ServiceContext * c = &ctx;
 	if (path == "/admin/api/taggers/try" && m == "POST")
-		return new Handler([c](Request & q, Response & r) { tryTagger(*c, q, r); });
+		return new http::FunctionHandler([c](Request & q, Response & r) { tryTagger(*c, q, r); });
 	if (path == "/admin/api/taggers/sample-request" && m == "GET")
 	{
-		for (const auto & t : ctx.configStore->fileConfig()->tagging.taggers)
+		for (const auto & t : currentFileConfig(ctx)->tagging.taggers)
 			if (t.name == "sample-request")
 				return nullptr; // GET /taggers/<name> of a tagger that happens to carry this name
-		return new Handler([](Request &, Response & r) {
+		return new http::FunctionHandler([](Request &, Response & r) {
 			http::sendJson(r, Poco::Net::HTTPResponse::HTTP_OK, ojson{{"request", sampleTaggerRequest()}});
 		});
 	}

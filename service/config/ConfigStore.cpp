@@ -10,6 +10,7 @@
 
 #include <Poco/Exception.h>
 #include <Poco/File.h>
+#include <Poco/Logger.h>
 #include <Poco/Path.h>
 
 #include "ccc/api/admin_config.h"
@@ -63,6 +64,30 @@ bool ConfigStore::reloadIfChanged(config::Diagnostics & diags)
 	ConfigPtr before = snapshot();
 	diags = load();
 	return snapshot() != before;
+}
+
+void ConfigStore::syncWithFile(bool forced)
+{
+	std::lock_guard<std::mutex> sync(_syncMutex);
+	config::Diagnostics found;
+	bool published = false;
+	if (forced)
+	{
+		ConfigPtr before = snapshot();
+		found = load();
+		published = snapshot() != before;
+	}
+	else
+		published = reloadIfChanged(found);
+	if (found.empty() && !published)
+		return;
+	Poco::Logger & log = Poco::Logger::get("config");
+	const std::string why = forced ? "reload requested (SIGHUP)" : "changed";
+	const std::string text = config::formatDiagnostics(found, _path);
+	if (config::hasErrors(found))
+		log.error("config.yaml %s but is invalid; the running configuration stays:\n%s", why, text);
+	else if (published)
+		log.information("config.yaml %s: reloaded%s", why, text.empty() ? std::string() : "\n" + text);
 }
 
 config::Diagnostics ConfigStore::load()

@@ -37,6 +37,12 @@ public:
 	/// Returns true when a new snapshot was published.
 	bool reloadIfChanged(config::Diagnostics & diags);
 
+	/// The watcher's step, also run by admin reads so that what they show (and its version) is
+	/// never older than the file: reloads when the file changed (always when `forced`), logs
+	/// the outcome once (an invalid edit as an error; the running snapshot then stays).
+	/// Serialised, so two callers never load or log the same change twice.
+	void syncWithFile(bool forced = false);
+
 	/// Writes the commented default config when no file exists. Returns true if it wrote one.
 	bool writeDefaultIfMissing();
 
@@ -112,6 +118,7 @@ private:
 		bool operator==(const FileState & o) const { return mtimeNs == o.mtimeNs && size == o.size && inode == o.inode; }
 	} _loadedState;
 	std::mutex _writeMutex;
+	std::mutex _syncMutex; ///< one syncWithFile at a time
 };
 
 } // namespace ccc

@@ -351,7 +351,6 @@ int Service::start(std::ostream & err)
 	// Hand edits of config.yaml apply live; an invalid edit is logged and the running config stays.
 	_impl->watcherStop = false;
 	_impl->watcher = std::thread([this] {
-		Poco::Logger & clog = Poco::Logger::get("config");
 		std::unique_lock<std::mutex> lock(_impl->watcherMutex);
 		for (;;)
 		{
@@ -360,25 +359,9 @@ int Service::start(std::ostream & err)
 				break;
 			const bool forced = _impl->watcherReload;
 			_impl->watcherReload = false;
-			config::Diagnostics found;
-			bool published = false;
-			if (forced)
-			{
-				ConfigPtr before = _configStore->snapshot();
-				found = _configStore->load();
-				published = _configStore->snapshot() != before;
-			}
-			else
-				published = _configStore->reloadIfChanged(found);
-			if (found.empty() && !published)
-				continue;
-			const std::string text = config::formatDiagnostics(found, _options.configPath);
-			if (config::hasErrors(found))
-				clog.error("config.yaml %s but is invalid; the running configuration stays:\n%s",
-					std::string(forced ? "reload requested (SIGHUP)" : "changed"), text);
-			else if (published)
-				clog.information("config.yaml %s: reloaded%s", std::string(forced ? "reload requested (SIGHUP)" : "changed"),
-					text.empty() ? std::string() : "\n" + text);
+			lock.unlock(); // a SIGHUP during the reload is noted, not lost
+			_configStore->syncWithFile(forced);
+			lock.lock();
 		}
 	});
 	if (!Poco::File(_ctx.adminAssetsDir + "/index.html").exists())

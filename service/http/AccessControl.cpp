@@ -27,17 +27,6 @@ using Poco::Net::HTTPServerResponse;
 
 const char * const kCookie = "ccc_session";
 
-class FunctionHandler : public Poco::Net::HTTPRequestHandler
-{
-public:
-	using Fn = std::function<void(HTTPServerRequest &, HTTPServerResponse &)>;
-	explicit FunctionHandler(Fn fn) : _fn(std::move(fn)) { }
-	void handleRequest(HTTPServerRequest & request, HTTPServerResponse & response) override { _fn(request, response); }
-
-private:
-	Fn _fn;
-};
-
 /// Drains what is left of a request body so the connection can be kept alive.
 void drain(HTTPServerRequest & request)
 {

@@ -2,6 +2,7 @@
 #include <functional>
 #include <vector>
 
+#include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 
 namespace ccc::http
@@ -20,6 +21,21 @@ public:
 
 private:
 	std::vector<Route> _routes;
+};
+
+/// A handler made of one function: routes that need no state of their own.
+class FunctionHandler : public Poco::Net::HTTPRequestHandler
+{
+public:
+	using Fn = std::function<void(Poco::Net::HTTPServerRequest &, Poco::Net::HTTPServerResponse &)>;
+	explicit FunctionHandler(Fn fn) : _fn(std::move(fn)) { }
+	void handleRequest(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTPServerResponse & response) override
+	{
+		_fn(request, response);
+	}
+
+private:
+	Fn _fn;
 };
 
 /// The path part of a request URI (no query), not percent-decoded.

@@ -7,9 +7,20 @@ export const FRAME_TIMEOUT = 30000;
 /// Waits until the app has rendered at least `minFrame` frames and `predicate(state)` holds;
 /// returns the hook of that frame.
 export async function waitForHook(page, minFrame, predicate = 'true', timeout = FRAME_TIMEOUT) {
-	await page.waitForFunction(
-		`window.__adminTest && window.__adminTest.frame >= ${minFrame} && ((state) => ${predicate})(window.__adminTest.state)`,
-		null, { timeout, polling: 50 });
+	try {
+		await page.waitForFunction(
+			`window.__adminTest && window.__adminTest.frame >= ${minFrame} && ((state) => ${predicate})(window.__adminTest.state)`,
+			null, { timeout, polling: 50 });
+	} catch (e) {
+		// Say what the app looked like instead: a bare timeout tells nothing about why.
+		const hook = await page.evaluate(() => window.__adminTest).catch(() => undefined);
+		const later = await page.evaluate(() => new Promise((done) => setTimeout(() => done({
+			frame: window.__adminTest?.frame, visibility: document.visibilityState, focus: document.hasFocus() }), 1000)))
+			.catch((err) => String(err));
+		throw new Error(`${e.message}\nwaiting for: frame >= ${minFrame} && ${predicate}\nframe then: ${hook?.frame}, `
+			+ `one second later: ${JSON.stringify(later)}\nlast hook: ${JSON.stringify(hook?.state)?.slice(0, 6000)}`,
+			{ cause: e });
+	}
 	return page.evaluate(() => window.__adminTest);
 }
 
