@@ -1,5 +1,7 @@
 #include "model/app_state.h"
 
+#include "model/resource_load.h"
+
 namespace ccc::admin
 {
 
@@ -24,37 +26,20 @@ void AppState::reloadConfig()
 {
 	if (!_config.begin())
 		return;
-	std::weak_ptr<bool> alive = _alive;
-	_api.getConfig([this, alive](ApiResult result) {
-		if (alive.expired())
-			return;
-		if (!result.ok)
-			_config.fail(result.error);
-		else
-			_config.succeed(checkConfigResponse(result.body));
-	});
+	_api.getConfig(settleInto(_config, _alive, [](const nlohmann::ordered_json & body, ConfigCheck & out, std::string &) {
+		out = checkConfigResponse(body);
+		return true;
+	}));
 }
 
 void AppState::reloadEndpoints()
 {
 	if (!_endpoints.begin())
 		return;
-	std::weak_ptr<bool> alive = _alive;
-	_api.getEndpoints([this, alive](ApiResult result) {
-		if (alive.expired())
-			return;
-		if (!result.ok)
-		{
-			_endpoints.fail(result.error);
-			return;
-		}
-		std::string error;
-		std::vector<EndpointStatus> list = parseEndpoints(result.body, error);
-		if (!error.empty())
-			_endpoints.fail(error);
-		else
-			_endpoints.succeed(std::move(list));
-	});
+	_api.getEndpoints(settleInto(_endpoints, _alive, [](const nlohmann::ordered_json & body, std::vector<EndpointStatus> & out, std::string & error) {
+		out = parseEndpoints(body, error);
+		return error.empty();
+	}));
 }
 
 const ActionState & AppState::resetAction(const std::string & id) const

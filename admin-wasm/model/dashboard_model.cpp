@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "model/resource_load.h"
+
 namespace ccc::admin
 {
 
@@ -92,22 +94,13 @@ void DashboardModel::reloadSummary()
 	const int64_t to = _lastSummaryAt + 1;
 	HttpRequest req;
 	req.path = "/admin/api/dashboard?from=" + std::to_string(to - r.span_ms) + "&to=" + std::to_string(to);
-	std::weak_ptr<bool> alive = _alive;
-	_api.request(req, [this, alive](ApiResult result) {
-		if (alive.expired())
-			return;
-		if (!result.ok)
-		{
-			_summary.fail(result.error);
-			return;
-		}
-		api::DashboardSummary d;
-		std::string error;
-		if (!api::fromJson(nlohmann::json(result.body), d, error))
-			_summary.fail("unexpected dashboard answer: " + error);
-		else
-			_summary.succeed(std::move(d));
-	});
+	const auto parse = [](const nlohmann::ordered_json & body, api::DashboardSummary & d, std::string & error) {
+		if (api::fromJson(nlohmann::json(body), d, error))
+			return true;
+		error = "unexpected dashboard answer: " + error;
+		return false;
+	};
+	loadInto(_api, req, _summary, _alive, parse);
 }
 
 void DashboardModel::reloadSeries()

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ccc/config/json_mapping.h"
+#include "model/resource_load.h"
 
 namespace ccc::admin
 {
@@ -57,6 +58,34 @@ HttpRequest jsonRequest(const std::string & method, const std::string & path, co
 	req.body = body.dump();
 	req.headers.push_back({"Content-Type", "application/json"});
 	return req;
+}
+
+bool profilesFromJson(const Json & body, std::vector<api::EndpointProfile> & out, std::string & error)
+{
+	if (!body.is_object() || !body.contains("profiles") || !body["profiles"].is_array())
+	{
+		error = "the answer holds no profiles list";
+		return false;
+	}
+	for (const Json & j : body["profiles"])
+	{
+		if (!j.is_object())
+			continue;
+		api::EndpointProfile p;
+		p.profile_id = str(j, "profile_id");
+		p.display_name = str(j, "display_name");
+		p.url = str(j, "url");
+		p.endpoint_type = str(j, "endpoint_type");
+		p.auth_type = str(j, "auth_type");
+		p.path_prefix = str(j, "path_prefix");
+		p.require_default_model = j.value("require_default_model", false);
+		if (j.contains("default_model_options") && j["default_model_options"].is_array())
+			for (const Json & m : j["default_model_options"])
+				if (m.is_string())
+					p.default_model_options.push_back(m.get<std::string>());
+		out.push_back(std::move(p));
+	}
+	return true;
 }
 
 const char * kConflictNote = "the configuration changed elsewhere; the list was reloaded";
@@ -135,23 +164,13 @@ void EndpointsModel::reload()
 		_reloadAgain = true;
 		return;
 	}
-	std::weak_ptr<bool> alive = _alive;
 	HttpRequest req;
 	req.path = "/admin/api/endpoints";
-	_api.request(req, [this, alive](ApiResult result) {
-		if (alive.expired())
-			return;
-		if (!result.ok)
-			_list.fail(result.error);
-		else
-		{
-			std::string error;
-			EndpointList parsed = parseEndpointList(result.body, error);
-			if (!error.empty())
-				_list.fail(error);
-			else
-				_list.succeed(std::move(parsed));
-		}
+	const auto parse = [](const Json & body, EndpointList & out, std::string & error) {
+		out = parseEndpointList(body, error);
+		return error.empty();
+	};
+	loadInto(_api, req, _list, _alive, parse, [this](bool) {
 		if (_editor.open)
 			formChanged(); // other endpoints take part in validation (duplicate names)
 		if (_reloadAgain)
@@ -467,37 +486,9 @@ void EndpointsModel::loadProfiles()
 {
 	if (!_profiles.begin())
 		return;
-	std::weak_ptr<bool> alive = _alive;
 	HttpRequest req;
 	req.path = "/admin/api/endpoint-profiles";
-	_api.request(req, [this, alive](ApiResult result) {
-		if (alive.expired())
-			return;
-		if (!result.ok)
-			return _profiles.fail(result.error);
-		if (!result.body.is_object() || !result.body.contains("profiles") || !result.body["profiles"].is_array())
-			return _profiles.fail("the answer holds no profiles list");
-		std::vector<api::EndpointProfile> list;
-		for (const Json & j : result.body["profiles"])
-		{
-			if (!j.is_object())
-				continue;
-			api::EndpointProfile p;
-			p.profile_id = str(j, "profile_id");
-			p.display_name = str(j, "display_name");
-			p.url = str(j, "url");
-			p.endpoint_type = str(j, "endpoint_type");
-			p.auth_type = str(j, "auth_type");
-			p.path_prefix = str(j, "path_prefix");
-			p.require_default_model = j.value("require_default_model", false);
-			if (j.contains("default_model_options") && j["default_model_options"].is_array())
-				for (const Json & m : j["default_model_options"])
-					if (m.is_string())
-						p.default_model_options.push_back(m.get<std::string>());
-			list.push_back(std::move(p));
-		}
-		_profiles.succeed(std::move(list));
-	});
+	loadInto(_api, req, _profiles, _alive, profilesFromJson);
 }
 
 void EndpointsModel::openWizard()

@@ -5,6 +5,7 @@
 
 #include "ccc/config/json_mapping.h"
 #include "ccc/config/validate.h"
+#include "model/resource_load.h"
 
 namespace ccc::admin
 {
@@ -106,6 +107,25 @@ bool isDurationPath(const std::string & path)
 	return durations.count(path) || (path.rfind("timeouts.", 0) == 0 && path != "timeouts.recovery_threshold");
 }
 
+bool settingsFromJson(const Json & b, SettingsSnapshot & s, std::string & error)
+{
+	if (!b.is_object() || !b.contains("settings") || !b["settings"].is_object())
+	{
+		error = "unexpected settings answer (no \"settings\" object)";
+		return false;
+	}
+	s.settings = b["settings"];
+	s.version = b.contains("version") && b["version"].is_string() ? b["version"].get<std::string>() : "";
+	if (b.contains("running") && b["running"].is_object())
+	{
+		const Json & r = b["running"];
+		s.running_host = r.contains("host") && r["host"].is_string() ? r["host"].get<std::string>() : "";
+		s.running_port = r.contains("port") && r["port"].is_number_integer() ? r["port"].get<int>() : 0;
+	}
+	s.restart_required = b.contains("restart_required") && b["restart_required"].is_boolean() && b["restart_required"].get<bool>();
+	return true;
+}
+
 } // namespace
 
 const char * settingKindName(SettingKind k)
@@ -130,39 +150,23 @@ void SettingsModel::reload()
 		return;
 	HttpRequest req;
 	req.path = "/admin/api/settings";
-	std::weak_ptr<bool> alive = _alive;
-	_api.request(req, [this, alive](ApiResult result) {
-		if (alive.expired())
+	loadInto(_api, req, _loaded, _alive, settingsFromJson, [this](bool loaded) {
+		if (!loaded)
 			return;
-		if (!result.ok)
-		{
-			_loaded.fail(result.error);
-			return;
-		}
-		const Json & b = result.body;
-		if (!b.is_object() || !b.contains("settings") || !b["settings"].is_object())
-		{
-			_loaded.fail("unexpected settings answer (no \"settings\" object)");
-			return;
-		}
-		SettingsSnapshot s;
-		s.settings = b["settings"];
-		s.version = b.contains("version") && b["version"].is_string() ? b["version"].get<std::string>() : "";
-		if (b.contains("running") && b["running"].is_object())
-		{
-			const Json & r = b["running"];
-			s.running_host = r.contains("host") && r["host"].is_string() ? r["host"].get<std::string>() : "";
-			s.running_port = r.contains("port") && r["port"].is_number_integer() ? r["port"].get<int>() : 0;
-		}
-		s.restart_required = b.contains("restart_required") && b["restart_required"].is_boolean() && b["restart_required"].get<bool>();
 		_conflict = false;
-		adopt(std::move(s));
+		rebaseEdits();
 	});
 }
 
 void SettingsModel::adopt(SettingsSnapshot snapshot)
 {
-	_edited = snapshot.settings;
+	_loaded.succeed(std::move(snapshot));
+	rebaseEdits();
+}
+
+void SettingsModel::rebaseEdits()
+{
+	_edited = _loaded.data->settings;
 	// Edits survive a reload: re-applied on top of the new values, dropped where they now agree.
 	std::map<std::string, Json> kept;
 	for (auto & [path, v] : _changes)
@@ -174,7 +178,6 @@ void SettingsModel::adopt(SettingsSnapshot snapshot)
 		kept.emplace(path, std::move(v));
 	}
 	_changes = std::move(kept);
-	_loaded.succeed(std::move(snapshot));
 	buildFields();
 	++_generation;
 	validate();

@@ -111,7 +111,10 @@ public:
 	nlohmann::ordered_json testState() const;
 
 private:
+	/// Takes `snapshot` as the loaded settings (counts as a load), then rebaseEdits().
 	void adopt(SettingsSnapshot snapshot);
+	/// Re-applies the edits on top of the loaded settings and rebuilds the fields.
+	void rebaseEdits();
 	void buildFields();
 	void validate();
 	nlohmann::ordered_json patch() const;

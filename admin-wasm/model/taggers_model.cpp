@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/resource_load.h"
+
 namespace ccc::admin
 {
 
@@ -94,50 +96,39 @@ void TaggersModel::reload()
 void TaggersModel::reloadList()
 {
 	if (!_list.begin())
-		_listAgain = true;
-	else
 	{
-		_listAgain = false;
-		std::weak_ptr<bool> alive = _alive;
-		_api.request(HttpRequest{"GET", "/admin/api/taggers", "", {}}, [this, alive](ApiResult r) {
-			if (alive.expired())
-				return;
-			TaggerList list;
-			std::string error = r.error;
-			if (r.ok && taggerListFromJson(r.body, list, error))
-			{
-				_version = list.version;
-				_list.succeed(std::move(list));
-				if (_form)
-					formChanged(); // names of the other taggers may have changed
-			}
-			else
-				_list.fail(error);
-			if (_listAgain)
-				reloadList();
-		});
+		_listAgain = true;
+		return;
 	}
+	_listAgain = false;
+	loadInto(_api, HttpRequest{"GET", "/admin/api/taggers", "", {}}, _list, _alive, taggerListFromJson, [this](bool loaded) {
+		if (loaded)
+		{
+			_version = _list.data->version;
+			if (_form)
+				formChanged(); // names of the other taggers may have changed
+		}
+		if (_listAgain)
+			reloadList();
+	});
 }
 
 void TaggersModel::reloadTags()
 {
 	if (!_tags.begin())
-		_tagsAgain = true;
-	else
 	{
-		_tagsAgain = false;
-		std::weak_ptr<bool> alive = _alive;
-		_api.request(HttpRequest{"GET", "/admin/api/tags", "", {}}, [this, alive](ApiResult r) {
-			if (alive.expired())
-				return;
-			if (r.ok)
-				_tags.succeed(tagUsesFromJson(r.body));
-			else
-				_tags.fail(r.error);
-			if (_tagsAgain)
-				reloadTags();
-		});
+		_tagsAgain = true;
+		return;
 	}
+	_tagsAgain = false;
+	const auto parse = [](const ojson & body, std::vector<TagUse> & out, std::string &) {
+		out = tagUsesFromJson(body);
+		return true;
+	};
+	loadInto(_api, HttpRequest{"GET", "/admin/api/tags", "", {}}, _tags, _alive, parse, [this](bool) {
+		if (_tagsAgain)
+			reloadTags();
+	});
 }
 
 void TaggersModel::loadSample()
