@@ -14,6 +14,18 @@ nlohmann::json plain(const nlohmann::ordered_json & j)
 	return nlohmann::json(j);
 }
 
+/// Reads one answer of the logs API into `out`: "" when it worked, otherwise why not (never empty).
+template <class T>
+std::string readAnswer(const ApiResult & result, T & out)
+{
+	std::string error = result.error;
+	if (result.ok && !api::fromJson(plain(result.body), out, error) && error.empty())
+		error = "unreadable answer";
+	if (!result.ok || !error.empty())
+		return error.empty() ? "request failed" : error;
+	return std::string();
+}
+
 nlohmann::ordered_json usageJson(const anthropic::Usage & u)
 {
 	return {{"input_tokens", u.input_tokens}, {"output_tokens", u.output_tokens},
@@ -124,13 +136,11 @@ void LogsModel::fetchPage()
 		if (alive.expired() || generation != _generation)
 			return;
 		api::LogsPage page;
-		std::string error = result.error;
-		if (result.ok && !api::fromJson(plain(result.body), page, error) && error.empty())
-			error = "unreadable answer";
-		if (!result.ok || !error.empty())
+		const std::string error = readAnswer(result, page);
+		if (!error.empty())
 		{
 			_listState = LoadState::Failed;
-			_listError = error.empty() ? "request failed" : error;
+			_listError = error;
 			return;
 		}
 		for (api::LogSummary & s : page.items)
@@ -181,13 +191,11 @@ void LogsModel::pollTail(std::string cursor, std::vector<api::LogSummary> gather
 				return;
 			}
 			api::LogsPage answer;
-			std::string error = result.error;
-			if (result.ok && !api::fromJson(plain(result.body), answer, error) && error.empty())
-				error = "unreadable answer";
-			if (!result.ok || !error.empty())
+			const std::string error = readAnswer(result, answer);
+			if (!error.empty())
 			{
 				_tailState = LoadState::Failed;
-				_tailError = error.empty() ? "request failed" : error;
+				_tailError = error;
 				++_tailPolls;
 				return;
 			}
@@ -242,12 +250,10 @@ void LogsModel::select(const std::string & requestId)
 			if (alive.expired() || generation != _detailGeneration)
 				return;
 			api::LogDetail d;
-			std::string error = result.error;
-			if (result.ok && !api::fromJson(plain(result.body), d, error) && error.empty())
-				error = "unreadable answer";
-			if (!result.ok || !error.empty())
+			const std::string error = readAnswer(result, d);
+			if (!error.empty())
 			{
-				_detail.fail(error.empty() ? "request failed" : error);
+				_detail.fail(error);
 				return;
 			}
 			_detail.succeed(makeLogDetailView(std::move(d)));
