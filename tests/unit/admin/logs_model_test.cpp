@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include "fake_transport.h"
+#include "headless_imgui.h"
 #include "model/logs_model.h"
 #include "ui/virtual_table.h"
 
@@ -237,30 +238,19 @@ TEST_F(LogsModelTest, DetailIsInspectedAndDiffedOnArrival)
 /// only visible rows are drawn, and a page is asked for only when the view nears the end.
 TEST_F(LogsModelTest, HundredThousandRowsArriveOnlyAsTheTableScrolls)
 {
-	ImGui::CreateContext();
-	ImGuiIO & io = ImGui::GetIO();
-	io.IniFilename = nullptr;
-	io.DisplaySize = ImVec2(1280.0f, 800.0f);
-	io.DeltaTime = 1.0f / 60.0f;
-	unsigned char * pixels = nullptr;
-	int w = 0, h = 0;
-	io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+	testing::HeadlessImGuiContext imgui;
 
 	auto frame = [&](std::optional<size_t> scrollTo) {
-		ImGui::NewFrame();
-		ImGui::SetNextWindowPos(ImVec2(0, 0));
-		ImGui::SetNextWindowSize(io.DisplaySize);
-		ImGui::Begin("logs", nullptr, ImGuiWindowFlags_NoDecoration);
 		ui::VirtualTableOptions options;
 		options.scroll_to_row = scrollTo;
 		const auto & rows = model.rows();
-		ui::VirtualTableResult r = ui::drawVirtualTable("rows", {{"Time", 150.0f}, {"Request"}}, rows.size(), [&](size_t i) {
-			ImGui::TextUnformatted(rows[i].request_id.c_str());
-			ImGui::TableNextColumn();
-			ImGui::Text("%d", rows[i].status);
-		}, options);
-		ImGui::End();
-		ImGui::Render();
+		ui::VirtualTableResult r = testing::fullWindowFrame([&] {
+			return ui::drawVirtualTable("rows", {{"Time", 150.0f}, {"Request"}}, rows.size(), [&](size_t i) {
+				ImGui::TextUnformatted(rows[i].request_id.c_str());
+				ImGui::TableNextColumn();
+				ImGui::Text("%d", rows[i].status);
+			}, options);
+		});
 		if (r.rows_drawn > 0)
 			model.onRowsVisible(r.first_drawn + r.rows_drawn - 1);
 		return r;
@@ -295,38 +285,25 @@ TEST_F(LogsModelTest, HundredThousandRowsArriveOnlyAsTheTableScrolls)
 	frame(0);
 	frame(std::nullopt);
 	EXPECT_EQ(transport.pending(), 0u);
-	ImGui::DestroyContext();
 }
 
 /// What the panel does with LogsModel::takePrepended(): scrolled away from the top, the rows in
 /// view stay in view when the live tail inserts rows above them.
 TEST_F(LogsModelTest, PrependedRowsKeepTheViewWhenScrolledAway)
 {
-	ImGui::CreateContext();
-	ImGuiIO & io = ImGui::GetIO();
-	io.IniFilename = nullptr;
-	io.DisplaySize = ImVec2(1280.0f, 800.0f);
-	io.DeltaTime = 1.0f / 60.0f;
-	unsigned char * pixels = nullptr;
-	int w = 0, h = 0;
-	io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+	testing::HeadlessImGuiContext imgui;
 	auto frame = [&](ui::VirtualTableOptions options, std::string & firstId) {
-		ImGui::NewFrame();
-		ImGui::SetNextWindowPos(ImVec2(0, 0));
-		ImGui::SetNextWindowSize(io.DisplaySize);
-		ImGui::Begin("logs", nullptr, ImGuiWindowFlags_NoDecoration);
 		const auto & rows = model.rows();
 		bool first = true;
-		ui::VirtualTableResult r = ui::drawVirtualTable("rows", {{"Request"}}, rows.size(), [&](size_t i) {
-			// The clipper draws one row above the view: the first fully visible one is the second.
-			if (!first && firstId.empty())
-				firstId = rows[i].request_id;
-			first = false;
-			ImGui::TextUnformatted(rows[i].request_id.c_str());
-		}, options);
-		ImGui::End();
-		ImGui::Render();
-		return r;
+		return testing::fullWindowFrame([&] {
+			return ui::drawVirtualTable("rows", {{"Request"}}, rows.size(), [&](size_t i) {
+				// The clipper draws one row above the view: the first fully visible one is the second.
+				if (!first && firstId.empty())
+					firstId = rows[i].request_id;
+				first = false;
+				ImGui::TextUnformatted(rows[i].request_id.c_str());
+			}, options);
+		});
 	};
 	model.ensureLoaded(kNow);
 	transport.answer(200, page(1000, 200, true));
@@ -350,7 +327,6 @@ TEST_F(LogsModelTest, PrependedRowsKeepTheViewWhenScrolledAway)
 	id.clear();
 	frame({}, id);
 	EXPECT_EQ(id, firstBefore);
-	ImGui::DestroyContext();
 }
 
 } // namespace

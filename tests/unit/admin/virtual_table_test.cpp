@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include "headless_imgui.h"
 #include "ui/virtual_table.h"
 
 namespace ccc::admin::ui
@@ -9,48 +10,32 @@ namespace ccc::admin::ui
 namespace
 {
 
-/// A headless ImGui context: no window, no GL; frames are laid out and their draw lists built.
+/// Frames laid out in a headless ImGui context (headless_imgui.h).
 class HeadlessImGui : public ::testing::Test
 {
 protected:
-	void SetUp() override
-	{
-		ImGui::CreateContext();
-		ImGuiIO & io = ImGui::GetIO();
-		io.IniFilename = nullptr;
-		io.DisplaySize = ImVec2(1280.0f, 800.0f);
-		io.DeltaTime = 1.0f / 60.0f;
-		unsigned char * pixels = nullptr;
-		int w = 0, h = 0;
-		io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-	}
-	void TearDown() override { ImGui::DestroyContext(); }
+	testing::HeadlessImGuiContext _imgui;
 
 	/// One frame with a full-window table of `rows` rows; returns what the helper reports and
 	/// counts the drawRow calls itself.
 	VirtualTableResult frame(size_t rows, size_t & calls, std::vector<size_t> & drawn, const VirtualTableOptions & options = {})
 	{
-		ImGui::NewFrame();
-		ImGui::SetNextWindowPos(ImVec2(0, 0));
-		ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
-		ImGui::Begin("logs", nullptr, ImGuiWindowFlags_NoDecoration);
 		const std::vector<TableColumn> columns = {{"Time", 150.0f}, {"Endpoint"}, {"Model"}, {"Status", 60.0f}};
 		calls = 0;
 		drawn.clear();
-		VirtualTableResult r = drawVirtualTable("rows", columns, rows, [&](size_t i) {
-			++calls;
-			drawn.push_back(i);
-			ImGui::Text("%zu", i);
-			ImGui::TableNextColumn();
-			ImGui::TextUnformatted("endpoint");
-			ImGui::TableNextColumn();
-			ImGui::TextUnformatted("claude");
-			ImGui::TableNextColumn();
-			ImGui::TextUnformatted("200");
-		}, options);
-		ImGui::End();
-		ImGui::Render();
-		return r;
+		return testing::fullWindowFrame([&] {
+			return drawVirtualTable("rows", columns, rows, [&](size_t i) {
+				++calls;
+				drawn.push_back(i);
+				ImGui::Text("%zu", i);
+				ImGui::TableNextColumn();
+				ImGui::TextUnformatted("endpoint");
+				ImGui::TableNextColumn();
+				ImGui::TextUnformatted("claude");
+				ImGui::TableNextColumn();
+				ImGui::TextUnformatted("200");
+			}, options);
+		});
 	}
 };
 
