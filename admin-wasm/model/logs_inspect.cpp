@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ccc/anthropic/stream_validator.h"
+#include "ccc/anthropic/usage.h"
 #include "ccc/sse/parser.h"
 
 namespace ccc::admin
@@ -86,18 +87,6 @@ anthropic::Usage readUsage(const Json & u)
 	out.cache_creation_input_tokens = num(u, "cache_creation_input_tokens");
 	out.cache_read_input_tokens = num(u, "cache_read_input_tokens");
 	return out;
-}
-
-void mergeUsage(anthropic::Usage & into, const anthropic::Usage & u)
-{
-	if (u.input_tokens >= 0)
-		into.input_tokens = u.input_tokens;
-	if (u.output_tokens >= 0)
-		into.output_tokens = u.output_tokens;
-	if (u.cache_creation_input_tokens >= 0)
-		into.cache_creation_input_tokens = u.cache_creation_input_tokens;
-	if (u.cache_read_input_tokens >= 0)
-		into.cache_read_input_tokens = u.cache_read_input_tokens;
 }
 
 bool jsonObjectOrEmpty(const std::string & s)
@@ -190,7 +179,7 @@ void inspectStream(std::string_view body, ResponseInspection & out)
 				const Json & m = d["message"];
 				out.message_id = str(m, "id");
 				out.model = str(m, "model");
-				mergeUsage(out.usage, readUsage(m.value("usage", Json())));
+				anthropic::mergeUsage(out.usage, readUsage(m.value("usage", Json())));
 				ie.detail = out.model;
 			}
 			else if (type == "content_block_start" && d.contains("content_block") && d["content_block"].is_object())
@@ -234,7 +223,7 @@ void inspectStream(std::string_view body, ResponseInspection & out)
 					out.stop_reason = str(d["delta"], "stop_reason");
 					out.stop_sequence = str(d["delta"], "stop_sequence");
 				}
-				mergeUsage(out.usage, readUsage(d.value("usage", Json())));
+				anthropic::mergeUsage(out.usage, readUsage(d.value("usage", Json())));
 				ie.detail = out.stop_reason;
 			}
 			else if (type == "error")

@@ -83,19 +83,6 @@ anthropic::Usage usageFrom(const Json & usage)
 	return u;
 }
 
-void mergeUsage(anthropic::Usage & into, const anthropic::Usage & update)
-{
-	// Usage chunks are cumulative totals (some providers repeat them): the latest wins, never a sum.
-	if (update.input_tokens >= 0)
-		into.input_tokens = update.input_tokens;
-	if (update.output_tokens >= 0)
-		into.output_tokens = update.output_tokens;
-	if (update.cache_read_input_tokens >= 0)
-		into.cache_read_input_tokens = update.cache_read_input_tokens;
-	if (update.cache_creation_input_tokens >= 0)
-		into.cache_creation_input_tokens = update.cache_creation_input_tokens;
-}
-
 std::string stopReason(const std::string & finishReason, bool hadToolCalls, const std::string & textTail,
 	const std::string & matchedStop, const std::vector<std::string> & stopSequences, std::string & stopSequence)
 {

@@ -30,8 +30,6 @@ std::string toolUseId(std::string_view seed);
 /// prompt_tokens_details.cached_tokens or DeepSeek's prompt_cache_hit_tokens). input_tokens is the
 /// uncached part, as Anthropic reports it. Fields stay -1 when the upstream did not send them.
 anthropic::Usage usageFrom(const Json & usage);
-/// Overwrites the fields `update` reports.
-void mergeUsage(anthropic::Usage & into, const anthropic::Usage & update);
 
 /// Maps finish_reason to an Anthropic stop_reason; `stopSequence` receives the matched sequence.
 std::string stopReason(const std::string & finishReason, bool hadToolCalls, const std::string & textTail,

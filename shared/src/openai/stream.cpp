@@ -141,7 +141,7 @@ struct StreamConverter::Impl
 	bool onChunk(const Json & chunk, std::string_view raw, std::vector<sse::Event> & out)
 	{
 		if (chunk.contains("usage"))
-			detail::mergeUsage(upstreamUsage, detail::usageFrom(chunk["usage"]));
+			anthropic::mergeUsage(upstreamUsage, detail::usageFrom(chunk["usage"]));
 		if (!started)
 			start(chunk, raw, out);
 		auto choices = chunk.find("choices");
@@ -157,7 +157,7 @@ struct StreamConverter::Impl
 		if (!choice)
 			return true;
 		if (choice->contains("usage"))
-			detail::mergeUsage(upstreamUsage, detail::usageFrom((*choice)["usage"]));
+			anthropic::mergeUsage(upstreamUsage, detail::usageFrom((*choice)["usage"]));
 		auto delta = choice->find("delta");
 		if (delta != choice->end() && delta->is_object())
 		{
@@ -393,7 +393,7 @@ struct StreamConverter::Impl
 		std::string stopSequence;
 		std::string reason =
 			detail::stopReason(finishReason, hadToolCalls, tail, matchedStop, options.stopSequences, stopSequence);
-		detail::mergeUsage(reported, upstreamUsage);
+		anthropic::mergeUsage(reported, upstreamUsage);
 		if (reported.output_tokens < 0)
 			reported.output_tokens = 0;
 		OJson usage{{"output_tokens", reported.output_tokens}};
