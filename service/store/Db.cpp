@@ -1,5 +1,6 @@
 #include "store/Db.h"
 
+#include <atomic>
 #include <cctype>
 #include <cstdlib>
 #include <cstdio>
@@ -16,6 +17,8 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
 #include <Poco/Nullable.h>
+
+#include <libpq-fe.h>
 
 namespace ccc::store
 {
@@ -212,6 +215,111 @@ std::string pocoPostgresDsn(const std::string & dsn)
 	return dsn;
 }
 
+std::atomic<uint64_t> gPgChecks{0};
+std::atomic<uint64_t> gPgRefused{0};
+std::atomic<uint64_t> gPgPocoConnects{0};
+
+/// Where a DSN points, for error messages: host and port only, since the DSN may hold a password.
+/// Empty fields are shown as libpq fills them (environment, then its defaults).
+std::string postgresWhere(const std::string & dsn, std::string & parseError)
+{
+	std::string host;
+	std::string hostaddr;
+	std::string port;
+	char * err = nullptr;
+	if (PQconninfoOption * opts = PQconninfoParse(dsn.c_str(), &err))
+	{
+		for (const PQconninfoOption * o = opts; o->keyword; ++o)
+		{
+			if (!o->val || !*o->val)
+				continue;
+			if (std::strcmp(o->keyword, "host") == 0)
+				host = o->val;
+			else if (std::strcmp(o->keyword, "hostaddr") == 0)
+				hostaddr = o->val;
+			else if (std::strcmp(o->keyword, "port") == 0)
+				port = o->val;
+		}
+		PQconninfoFree(opts);
+	}
+	if (err)
+	{
+		parseError = err;
+		PQfreemem(err);
+	}
+	if (host.empty())
+		host = hostaddr;
+	if (host.empty())
+		if (const char * e = std::getenv("PGHOST"); e && *e)
+			host = e;
+	if (port.empty())
+		if (const char * e = std::getenv("PGPORT"); e && *e)
+			port = e;
+	return "host " + (host.empty() ? std::string("default Unix socket") : host) + ", port " +
+		(port.empty() ? std::string("5432") : port);
+}
+
+/// libpq's multi-line messages on one line, without the trailing newline.
+std::string oneLine(const char * msg)
+{
+	std::string out;
+	for (const char * p = msg ? msg : ""; *p; ++p)
+	{
+		if (*p == '\n' || *p == '\t')
+		{
+			if (!out.empty() && out.back() != ' ')
+				out.push_back(' ');
+		}
+		else
+			out.push_back(*p);
+	}
+	while (!out.empty() && out.back() == ' ')
+		out.pop_back();
+	return out;
+}
+
+/// POCO 1.11's PostgreSQL SessionHandle::connect throws without PQfinish when PQconnectdb fails,
+/// leaking the PGconn (~35 KB) of every failed attempt, and the log writer retries through an
+/// outage. So libpq checks first, with calls that free what they allocate: PQping (no
+/// authentication: is anything answering?), then a real connection, closed again. Poco only gets
+/// a DSN that has just connected; the connection is opened twice, but only when the store's pool
+/// needs a new one.
+void checkPostgres(const std::string & dsn)
+{
+	++gPgChecks;
+	std::string parseError;
+	const std::string where = postgresWhere(dsn, parseError);
+	std::string why;
+	switch (PQping(dsn.c_str()))
+	{
+	case PQPING_OK: break;
+	case PQPING_REJECT:
+		why = "server not accepting connections (" + where + "): starting up, shutting down or in recovery";
+		break;
+	case PQPING_NO_RESPONSE:
+		why = "server unreachable (" + where + "): is it running and accepting TCP/IP connections there?";
+		break;
+	case PQPING_NO_ATTEMPT:
+	default:
+		why = "invalid postgres_dsn" + (parseError.empty() ? std::string() : ": " + oneLine(parseError.c_str()));
+		break;
+	}
+	if (why.empty())
+	{
+		PGconn * c = PQconnectdb(dsn.c_str());
+		if (!c)
+			why = "out of memory in libpq";
+		else if (PQstatus(c) != CONNECTION_OK)
+			why = "server refused the connection (" + where + "): " + oneLine(PQerrorMessage(c));
+		PQfinish(c);
+	}
+	if (!why.empty())
+	{
+		++gPgRefused;
+		throw StoreError("postgresql: cannot connect: " + why);
+	}
+}
+
 /// One connection of either backend on Poco::Data. Statements are prepared once per (SQL,
 /// parameter kinds) and re-executed with new values; results are read through a RecordSet.
 class PocoConnection : public DbConnection
@@ -224,6 +332,8 @@ public:
 		{
 			if (_postgres)
 			{
+				checkPostgres(target);
+				++gPgPocoConnects;
 				_session = std::make_unique<PD::Session>(PD::PostgreSQL::Connector::KEY, pocoPostgresDsn(target));
 				runOne("SET client_min_messages TO WARNING", false);
 			}
@@ -647,6 +757,15 @@ std::unique_ptr<DbConnection> openSqlite(const std::string & path)
 std::unique_ptr<DbConnection> openPostgres(const std::string & dsn)
 {
 	return std::make_unique<PocoConnection>(true, dsn);
+}
+
+PostgresOpenCounts postgresOpenCounts()
+{
+	PostgresOpenCounts c;
+	c.checks = gPgChecks.load();
+	c.refused = gPgRefused.load();
+	c.poco_connects = gPgPocoConnects.load();
+	return c;
 }
 
 } // namespace ccc::store

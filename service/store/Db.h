@@ -85,7 +85,22 @@ public:
 };
 
 std::unique_ptr<DbConnection> openSqlite(const std::string & path);
+/// Checks the server with libpq first (PQping, then a connection it closes again) and hands the
+/// DSN to Poco's connector only when that succeeded: POCO 1.11 leaks the whole PGconn (~35 KB) of
+/// every connection it fails to open, which a writer retrying through an outage would pile up.
+/// Throws StoreError "postgresql: cannot connect: ..." naming host and port (never the password
+/// or another DSN field): "server unreachable" when nothing answers there, the server's own
+/// error (authentication, unknown database) when it answers and refuses.
 std::unique_ptr<DbConnection> openPostgres(const std::string & dsn);
+
+/// Process-wide counts of openPostgres() calls, for tests and diagnostics.
+struct PostgresOpenCounts
+{
+	uint64_t checks = 0;        ///< openPostgres() calls (each checks the server with libpq first)
+	uint64_t refused = 0;       ///< of which the check failed: StoreError, Poco's connector not called
+	uint64_t poco_connects = 0; ///< sessions handed to Poco's PostgreSQL connector
+};
+PostgresOpenCounts postgresOpenCounts();
 
 /// Valid UTF-8 without NUL: invalid sequences become U+FFFD, NUL bytes are removed.
 std::string sanitizeUtf8(const std::string & s);
