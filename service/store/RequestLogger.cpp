@@ -346,6 +346,11 @@ void RequestLogger::writerLoop()
 	// a small machine), requests keep their throughput and the queue's byte bound sheds bodies
 	// (counted) instead. An idle CPU still runs the writer at full speed.
 	lowerThreadPriority();
+	// After a failed batch the writer waits before the next (see RequestLogger.h): the store's
+	// connection attempts during an outage stay rare however long it lasts.
+	const int64_t firstBackoff = std::max<int64_t>(1, _opts.retry_backoff_ms);
+	const int64_t maxBackoff = std::max(firstBackoff, _opts.retry_max_backoff_ms);
+	int64_t backoffMs = 0; // 0: the last batch committed
 	int64_t backoffUntil = 0;
 	for (;;)
 	{
@@ -354,7 +359,10 @@ void RequestLogger::writerLoop()
 		std::map<std::string, EndpointStats> deltas;
 		{
 			std::unique_lock<std::mutex> lk(_mutex);
-			_wake.wait_for(lk, std::chrono::seconds(1), [&] {
+			// Wakes when the backoff ends (or at least every second), not only when notified.
+			int64_t left = backoffUntil - nowMs();
+			int64_t wait = left > 0 ? std::min<int64_t>(left, 1000) : 1000;
+			_wake.wait_for(lk, std::chrono::milliseconds(wait), [&] {
 				return _stopping ||
 					(!_paused && nowMs() >= backoffUntil &&
 						(!_queue.empty() || !_pendingEvents.empty() || !_pendingStats.empty()));
@@ -424,7 +432,9 @@ void RequestLogger::writerLoop()
 			{
 				_counters.written += prepared.size();
 				_counters.batches++;
+				backoffMs = 0;
 				backoffUntil = 0;
+				_counters.retry_backoff_ms = 0;
 			}
 			else
 			{
@@ -443,7 +453,9 @@ void RequestLogger::writerLoop()
 					}
 					events.insert(events.end(), _pendingEvents.begin(), _pendingEvents.end());
 					_pendingEvents.swap(events);
-					backoffUntil = nowMs() + 1000;
+					backoffMs = backoffMs == 0 ? firstBackoff : std::min(backoffMs * 2, maxBackoff);
+					backoffUntil = nowMs() + backoffMs;
+					_counters.retry_backoff_ms = static_cast<uint64_t>(backoffMs);
 				}
 			}
 			if (lastSeq > _doneSeq)

@@ -32,7 +32,11 @@
 ///     were already counted at submit time, so endpoint statistics never lose requests.
 /// A batch that keeps failing to commit (database unavailable) is retried 3 times and then
 /// dropped (counted in records_failed, last_error set); statistics deltas are kept for the next
-/// batch, so they are never lost while the process lives.
+/// batch, so they are never lost while the process lives. After such a failed batch the writer
+/// backs off before the next one: retry_backoff_ms (1 s), doubled after every further failed
+/// batch up to retry_max_backoff_ms (30 s), back to none at the first commit; meanwhile records
+/// keep queuing under the bounds above (shed or dropped, counted). So a long outage costs one
+/// batch attempt per 30 s, not one per second.
 ///
 /// log_request_types: "all" stores every request; "success" only requests whose outcome is
 /// success; "failed" requests whose outcome is not success AND successful requests that needed
@@ -62,6 +66,10 @@ struct RequestLoggerOptions
 	/// A batch stops taking records at this many body and header bytes (at least one record).
 	size_t batch_bytes = 8ull * 1024 * 1024;
 	int64_t retention_interval_ms = 10 * 60 * 1000;
+	/// The writer's wait after a batch failed to commit; doubled after every further failure up
+	/// to retry_max_backoff_ms, reset by a commit.
+	int64_t retry_backoff_ms = 1000;
+	int64_t retry_max_backoff_ms = 30000;
 	bool start_retention_thread = true;
 	/// Tests: the writer thread starts paused (queue fills) until resumeWriter().
 	bool start_paused = false;
@@ -79,6 +87,7 @@ struct LoggerCounters
 	uint64_t queue_depth = 0;     ///< records waiting now
 	uint64_t queue_bytes = 0;     ///< their approximate size
 	uint64_t retention_deleted = 0;
+	uint64_t retry_backoff_ms = 0; ///< the writer's wait after its last failed batch (0: the last batch committed)
 	std::string last_error;       ///< the latest store error (empty if none)
 };
 
