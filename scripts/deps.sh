@@ -11,6 +11,8 @@ profile=${1:-build}
 build_pkgs=(cmake ninja-build g++ pkg-config git ca-certificates
 	libpoco-dev libyaml-cpp-dev nlohmann-json3-dev liblua5.4-dev
 	zlib1g-dev libbrotli-dev libzstd-dev libssl-dev
+	# xxhash.h: content keys of the bodies the log store keeps once (header-only use)
+	libxxhash-dev
 	# the log store checks a PostgreSQL server with libpq before Poco connects (service/store/Db.cpp)
 	libpq-dev
 	# tests and proxy_bench read the SQLite log file directly (the store itself uses Poco::Data)

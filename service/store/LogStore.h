@@ -30,7 +30,7 @@
 namespace ccc::store
 {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 enum BodyFlag : int
 {

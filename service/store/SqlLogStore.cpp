@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/BodyPolicy.h"
+#include "store/BodyStore.h"
 #include "store/LogStore.h"
 
 namespace ccc::store
@@ -167,9 +168,23 @@ std::vector<std::string> migration2()
 	};
 }
 
+// Migration 3: bodies kept once per distinct content (store/BodyStore.h). Rows written before
+// keep their bodies inline; a row has one or the other.
+std::vector<std::string> migration3()
+{
+	return {
+		"CREATE TABLE bodies (body_key TEXT PRIMARY KEY, size BIGINT NOT NULL, flags INTEGER NOT NULL DEFAULT 0, "
+		"data {BLOB}, stored_bytes BIGINT NOT NULL DEFAULT 0, refs BIGINT NOT NULL DEFAULT 0)",
+		"ALTER TABLE requests ADD COLUMN client_request_body_ref TEXT",
+		"ALTER TABLE requests ADD COLUMN client_response_body_ref TEXT",
+		"ALTER TABLE attempts ADD COLUMN request_body_ref TEXT",
+		"ALTER TABLE attempts ADD COLUMN response_body_ref TEXT",
+	};
+}
+
 std::vector<std::vector<std::string>> migrations()
 {
-	return {migration1(), migration2()};
+	return {migration1(), migration2(), migration3()};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,53 +256,11 @@ std::string lowerAscii(std::string s)
 	return s;
 }
 
-constexpr size_t kCompressThreshold = 1024;
-
-/// zstd of `in`, reusing the result when the same bytes were compressed recently on this thread.
-/// Bodies repeat: the attempt's response is the client's response, a failover re-sends the same
-/// request, and clients retry. Compression is most of the writer's work (a 76 KB Claude Code
-/// request takes longer to compress than to insert), so a byte-exact match (size, then memcmp)
-/// against the last few bodies is worth it. Holds at most kCacheEntries bodies and kCacheMaxBytes
-/// of them (uncompressed) per writer thread: part of the service's memory budget.
-std::string compressCached(const std::string & in)
-{
-	constexpr size_t kCacheEntries = 8;
-	constexpr size_t kCacheMaxBytes = 2 * 1024 * 1024;
-	constexpr size_t kCacheMaxBody = 512 * 1024;
-	struct Entry
-	{
-		std::string in, out;
-	};
-	thread_local std::deque<Entry> cache;
-	thread_local size_t cachedBytes = 0;
-	for (auto it = cache.begin(); it != cache.end(); ++it)
-		if (it->in.size() == in.size() && std::memcmp(it->in.data(), in.data(), in.size()) == 0)
-		{
-			std::string out = it->out;
-			if (it != cache.begin())
-			{
-				Entry hit = std::move(*it);
-				cache.erase(it);
-				cache.push_front(std::move(hit));
-			}
-			return out;
-		}
-	std::string out = zstdCompress(in);
-	if (in.size() <= kCacheMaxBody)
-	{
-		cache.push_front(Entry{in, out});
-		cachedBytes += in.size();
-		while (cache.size() > kCacheEntries || cachedBytes > kCacheMaxBytes)
-		{
-			cachedBytes -= cache.back().in.size();
-			cache.pop_back();
-		}
-	}
-	return out;
-}
-
-/// Appends (body, size, flags) params; returns the bytes it will occupy.
-int64_t bindBody(DbParams & p, const api::CapturedBody & b, const BodyInfo & info)
+/// Appends the (body, size, flags, ref) params of one body column group; returns the bytes the
+/// row itself will hold. A body of kApartMinBytes or more goes to table `bodies` (through `refs`,
+/// prepared by `bodies`) and the row keeps its key.
+int64_t bindBody(DbParams & p, const api::CapturedBody & b, const BodyInfo & info, BodyStore & bodies,
+	std::vector<BodyRef> & refs)
 {
 	int flags = 0;
 	if (info.truncated)
@@ -299,29 +272,31 @@ int64_t bindBody(DbParams & p, const api::CapturedBody & b, const BodyInfo & inf
 		p.push_back(DbValue::null());
 		p.push_back(DbValue::integer(b.totalSize));
 		p.push_back(DbValue::integer(flags | kBodySameAsClient));
+		p.push_back(DbValue::null());
 		return 0;
 	}
-	std::string data;
-	const std::string & in = b.bytes;
-	if (in.size() >= kCompressThreshold)
+	if (b.bytes.size() >= kApartMinBytes)
 	{
-		std::string z = compressCached(in);
-		if (z.size() < in.size() - in.size() / 10)
-		{
-			data = std::move(z);
-			flags |= kBodyZstd;
-		}
+		refs.push_back(bodies.prepare(b.bytes));
+		p.push_back(DbValue::null());
+		p.push_back(DbValue::integer(b.totalSize));
+		p.push_back(DbValue::integer(flags | refs.back().flags));
+		p.push_back(DbValue::text(refs.back().key));
+		return 0;
 	}
-	if (!(flags & kBodyZstd))
-		data = in;
+	std::string data = encodeBodyData(b.bytes, flags);
 	auto n = static_cast<int64_t>(data.size());
 	p.push_back(DbValue::blob(std::move(data)));
 	p.push_back(DbValue::integer(b.totalSize));
 	p.push_back(DbValue::integer(flags));
+	p.push_back(DbValue::null());
 	return n;
 }
 
-void readBody(const DbRow & r, size_t col, api::CapturedBody & b, BodyInfo & info)
+/// Reads the (body, size, flags, ref) columns starting at `col`: inline bytes, or the body kept
+/// apart under the ref's key (a missing one reads as omitted; refs are counted, so only a store
+/// edited by hand gets there).
+void readBody(DbConnection & c, const DbRow & r, size_t col, api::CapturedBody & b, BodyInfo & info)
 {
 	int64_t flags = r.i64(col + 2);
 	b.totalSize = r.i64(col + 1);
@@ -329,6 +304,18 @@ void readBody(const DbRow & r, size_t col, api::CapturedBody & b, BodyInfo & inf
 	info.omitted = (flags & kBodyOmitted) != 0;
 	info.compressed = (flags & (kBodyCompressed | kBodyZstd)) != 0;
 	info.same_as_client = (flags & kBodySameAsClient) != 0;
+	if (!r.isNull(col + 3))
+	{
+		auto apart = BodyStore::read(c, r.str(col + 3));
+		if (apart)
+		{
+			b.bytes = std::move(apart->first);
+			info.compressed = apart->second;
+		}
+		else
+			info.omitted = true;
+		return;
+	}
 	if (r.isNull(col))
 		return;
 	if (flags & kBodyZstd)
@@ -371,9 +358,11 @@ const char * const kSummaryCols =
 constexpr size_t kSummaryColCount = 30;
 const char * const kDetailCols =
 	", client_request_headers, client_request_body, client_request_body_size, client_request_body_flags, "
-	"client_response_headers, client_response_body, client_response_body_size, client_response_body_flags";
+	"client_request_body_ref, client_response_headers, client_response_body, client_response_body_size, "
+	"client_response_body_flags, client_response_body_ref";
 
-StoredRequest requestFromRow(const DbRow & r, bool detail)
+/// `c` reads bodies kept apart (detail only).
+StoredRequest requestFromRow(const DbRow & r, DbConnection * c)
 {
 	StoredRequest s;
 	auto & q = s.rec;
@@ -411,13 +400,13 @@ StoredRequest requestFromRow(const DbRow & r, bool detail)
 	s.client_response_body.truncated = (r.i64(29) & kBodyTruncated) != 0;
 	s.client_response_body.omitted = (r.i64(29) & kBodyOmitted) != 0;
 	s.client_response_body.compressed = (r.i64(29) & (kBodyCompressed | kBodyZstd)) != 0;
-	if (detail)
+	if (c)
 	{
-		size_t c = kSummaryColCount;
-		q.client_request_headers = headersFromJson(r.str(c));
-		readBody(r, c + 1, q.client_request_body, s.client_request_body);
-		q.client_response_headers = headersFromJson(r.str(c + 4));
-		readBody(r, c + 5, q.client_response_body, s.client_response_body);
+		const size_t d = kSummaryColCount;
+		q.client_request_headers = headersFromJson(r.str(d));
+		readBody(*c, r, d + 1, q.client_request_body, s.client_request_body);
+		q.client_response_headers = headersFromJson(r.str(d + 5));
+		readBody(*c, r, d + 6, q.client_response_body, s.client_response_body);
 	}
 	return s;
 }
@@ -425,8 +414,8 @@ StoredRequest requestFromRow(const DbRow & r, bool detail)
 const char * const kAttemptCols =
 	"attempt_number, endpoint_id, endpoint_name, endpoint_url, started_at_ms, duration_ms, ttfb_ms, status, outcome, "
 	"error, streaming, content_type_override, model_sent, input_tokens, output_tokens, cache_creation_tokens, "
-	"cache_read_tokens, request_headers, request_body, request_body_size, request_body_flags, response_headers, "
-	"response_body, response_body_size, response_body_flags";
+	"cache_read_tokens, request_headers, request_body, request_body_size, request_body_flags, request_body_ref, "
+	"response_headers, response_body, response_body_size, response_body_flags, response_body_ref";
 
 // ---------------------------------------------------------------------------------------------
 class SqlLogStore : public LogStore
@@ -533,10 +522,15 @@ public:
 		}
 		else
 			encodeRange(0, records.size());
+		std::vector<const BodyRef *> refs;
+		for (const auto & e : encoded)
+			for (const auto & r : e.bodies)
+				refs.push_back(&r);
 		Lease c(*this);
 		c->execScript(_d.beginWrite());
 		try
 		{
+			_bodies.addRefs(*c, refs);
 			insertEncoded(*c, encoded);
 			for (const auto & d : statDeltas)
 				mergeStats(*c, d);
@@ -551,6 +545,7 @@ public:
 			rollback(*c);
 			throw;
 		}
+		_bodies.remember(refs);
 	}
 
 	ListPage list(const ListQuery & q) override
@@ -577,7 +572,7 @@ public:
 		auto rows = c->query(sql, p);
 		ListPage page;
 		for (size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i)
-			page.items.push_back(requestFromRow(rows[i], false));
+			page.items.push_back(requestFromRow(rows[i], nullptr));
 		if (static_cast<int>(rows.size()) > limit && !page.items.empty())
 		{
 			const auto & last = page.items.back();
@@ -603,7 +598,7 @@ public:
 			{DbValue::text(requestId)});
 		if (rows.empty())
 			return std::nullopt;
-		StoredRequest s = requestFromRow(rows[0], true);
+		StoredRequest s = requestFromRow(rows[0], &*c);
 		auto arows = c->query(std::string("SELECT ") + kAttemptCols +
 				" FROM attempts WHERE request_row_id = ? ORDER BY attempt_number, id",
 			{DbValue::integer(s.row_id)});
@@ -629,15 +624,15 @@ public:
 			a.usage.cache_read_input_tokens = r.i64(16, -1);
 			a.request_headers = headersFromJson(r.str(17));
 			BodyInfo reqInfo, respInfo;
-			readBody(r, 18, a.request_body, reqInfo);
+			readBody(*c, r, 18, a.request_body, reqInfo);
 			if (reqInfo.same_as_client)
 			{
 				a.request_body = s.rec.client_request_body;
 				reqInfo.truncated = s.client_request_body.truncated;
 				reqInfo.omitted = s.client_request_body.omitted;
 			}
-			a.response_headers = headersFromJson(r.str(21));
-			readBody(r, 22, a.response_body, respInfo);
+			a.response_headers = headersFromJson(r.str(22));
+			readBody(*c, r, 23, a.response_body, respInfo);
 			s.rec.attempts.push_back(std::move(a));
 			s.attempt_bodies.emplace_back(reqInfo, respInfo);
 		}
@@ -751,7 +746,8 @@ public:
 		Lease c(*this);
 		if (_d.postgres)
 		{
-			auto rows = c->query("SELECT COALESCE(SUM(stored_bytes), 0) FROM requests");
+			auto rows = c->query("SELECT COALESCE(SUM(stored_bytes), 0) + (SELECT COALESCE(SUM(stored_bytes), 0) FROM bodies) "
+								 "FROM requests");
 			return rows.empty() ? 0 : rows[0].i64(0);
 		}
 		int64_t pages = c->query("PRAGMA page_count")[0].i64(0);
@@ -780,6 +776,19 @@ public:
 					ids += ",";
 				ids += std::to_string(r.i64(0));
 			}
+			// The bodies these rows kept apart lose a reference each; the last one deletes them.
+			std::vector<std::string> released;
+			for (const auto & r : c->query("SELECT client_request_body_ref, client_response_body_ref FROM requests WHERE id IN (" +
+					 ids + ")"))
+				for (size_t col = 0; col < 2; ++col)
+					if (!r.isNull(col))
+						released.push_back(r.str(col));
+			for (const auto & r : c->query("SELECT request_body_ref, response_body_ref FROM attempts WHERE request_row_id IN (" +
+					 ids + ")"))
+				for (size_t col = 0; col < 2; ++col)
+					if (!r.isNull(col))
+						released.push_back(r.str(col));
+			BodyStore::release(*c, released);
 			c->query("DELETE FROM attempts WHERE request_row_id IN (" + ids + ")");
 			c->query("DELETE FROM requests WHERE id IN (" + ids + ")");
 			c->execScript("COMMIT");
@@ -938,9 +947,11 @@ private:
 	{
 		DbParams request;
 		std::vector<DbParams> attempts; ///< [0] is the request_row_id placeholder
+		std::vector<BodyRef> bodies;    ///< the record's bodies kept apart
 	};
 
-	static Encoded encodeRecord(const PreparedRecord & pr)
+	/// Runs on two threads at once for a large batch (BodyStore::prepare is thread-safe).
+	Encoded encodeRecord(const PreparedRecord & pr)
 	{
 		const auto & q = pr.rec;
 		DbParams p;
@@ -974,9 +985,10 @@ private:
 		std::string h2 = headersToJson(q.client_response_headers);
 		int64_t bytes = 256 + static_cast<int64_t>(h1.size() + h2.size() + q.path.size() + q.error.size());
 		p.push_back(DbValue::text(std::move(h1)));
-		bytes += bindBody(p, q.client_request_body, pr.client_request_body);
+		std::vector<BodyRef> refs;
+		bytes += bindBody(p, q.client_request_body, pr.client_request_body, _bodies, refs);
 		p.push_back(DbValue::text(std::move(h2)));
-		bytes += bindBody(p, q.client_response_body, pr.client_response_body);
+		bytes += bindBody(p, q.client_response_body, pr.client_response_body, _bodies, refs);
 
 		// Attempts are encoded first so that the request row carries the total stored size.
 		std::vector<DbParams> attemptParams;
@@ -1012,15 +1024,15 @@ private:
 			std::string ah2 = headersToJson(a.response_headers);
 			int64_t ab = 200 + static_cast<int64_t>(ah1.size() + ah2.size() + a.endpoint_url.size() + a.error.size());
 			ap.push_back(DbValue::text(std::move(ah1)));
-			ab += bindBody(ap, a.request_body, reqInfo);
+			ab += bindBody(ap, a.request_body, reqInfo, _bodies, refs);
 			ap.push_back(DbValue::text(std::move(ah2)));
-			ab += bindBody(ap, a.response_body, respInfo);
+			ab += bindBody(ap, a.response_body, respInfo, _bodies, refs);
 			ap.push_back(DbValue::integer(ab));
 			bytes += ab;
 			attemptParams.push_back(std::move(ap));
 		}
 		p.push_back(DbValue::integer(bytes));
-		return Encoded{std::move(p), std::move(attemptParams)};
+		return Encoded{std::move(p), std::move(attemptParams), std::move(refs)};
 	}
 
 	/// Inserts a batch: the request rows in one batch statement (their ids come back in order),
@@ -1038,9 +1050,9 @@ private:
 			"streaming, tags, model_requested, thinking_type, thinking_budget, session_id, user_agent, final_endpoint_id, "
 			"final_endpoint_name, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, "
 			"attempt_count, bodies_shed, client_request_headers, client_request_body, client_request_body_size, "
-			"client_request_body_flags, client_response_headers, client_response_body, client_response_body_size, "
-			"client_response_body_flags, stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-			"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			"client_request_body_flags, client_request_body_ref, client_response_headers, client_response_body, "
+			"client_response_body_size, client_response_body_flags, client_response_body_ref, stored_bytes) VALUES (?, ?, ?, "
+			"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			requests);
 		if (ids.size() != encoded.size())
 			throw StoreError("insert returned " + std::to_string(ids.size()) + " ids for " +
@@ -1057,9 +1069,9 @@ private:
 		c.queryBatch("INSERT INTO attempts (request_row_id, attempt_number, endpoint_id, endpoint_name, endpoint_url, "
 					 "started_at_ms, duration_ms, ttfb_ms, status, outcome, error, streaming, content_type_override, "
 					 "model_sent, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, request_headers, "
-					 "request_body, request_body_size, request_body_flags, response_headers, response_body, "
-					 "response_body_size, response_body_flags, stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-					 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+					 "request_body, request_body_size, request_body_flags, request_body_ref, response_headers, response_body, "
+					 "response_body_size, response_body_flags, response_body_ref, stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, "
+					 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			attempts);
 	}
 
@@ -1215,6 +1227,7 @@ private:
 
 	Dialect _d;
 	Factory _factory;
+	BodyStore _bodies; ///< what this process knows of the `bodies` table (see BodyStore.h)
 	std::string _path;
 	std::mutex _poolMutex;
 	std::vector<std::unique_ptr<DbConnection>> _idle;

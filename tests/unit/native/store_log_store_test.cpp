@@ -7,6 +7,7 @@
 #include <Poco/Zip/ZipStream.h>
 
 #include "store/BodyPolicy.h"
+#include "store/BodyStore.h"
 #include "store/DebugExport.h"
 #include "store_test_support.h"
 
@@ -505,8 +506,16 @@ TEST_P(LogStoreTest, MigratesAVersion1DatabaseInPlace)
 	EXPECT_EQ(got->rec.attempts[0].endpoint_id, "ep-old");
 	// The upgraded store takes new records and statistics.
 	RequestLogger logger(store, env.config(), testOptions());
-	writeAll(logger, {makeRequest("v2-req", nowMs(), api::Outcome::Success)});
-	EXPECT_TRUE(store->get("v2-req"));
+	auto fresh = makeRequest("v2-req", nowMs(), api::Outcome::Success);
+	std::string big = "{\"model\":\"new\",\"text\":\"" + std::string(9000, 'n') + "\"}";
+	fresh.client_request_body = {big, static_cast<int64_t>(big.size())};
+	writeAll(logger, {fresh});
+	auto again = store->get("v2-req");
+	ASSERT_TRUE(again);
+	EXPECT_EQ(again->rec.client_request_body.bytes, big); // kept apart (table bodies, migration 3)
+	EXPECT_EQ(env.raw()->query("SELECT COUNT(*) FROM bodies")[0].i64(0), 1);
+	// The old row still reads its inline body next to the new one.
+	EXPECT_EQ(store->get("v1-req")->rec.client_request_body.bytes, "{\"model\":\"old\",\"text\":\"" + std::string(3000, 'o') + "\"}");
 	EXPECT_EQ(store->loadEndpointStats().size(), 1u);
 	EXPECT_EQ(store->count({}), 2);
 }
@@ -536,12 +545,101 @@ TEST_P(LogStoreTest, UpstreamRequestBodyIdenticalToTheClientsIsStoredOnce)
 	EXPECT_TRUE(got->attempt_bodies[0].first.same_as_client);
 	EXPECT_EQ(got->rec.attempts[1].request_body.bytes, body + " ");
 	EXPECT_FALSE(got->attempt_bodies[1].first.same_as_client);
-	auto rows = env.raw()->query("SELECT request_body, request_body_flags FROM attempts ORDER BY attempt_number");
+	auto rows = env.raw()->query("SELECT request_body, request_body_flags, request_body_ref FROM attempts ORDER BY attempt_number");
 	ASSERT_EQ(rows.size(), 2u);
 	EXPECT_TRUE(rows[0].isNull(0));
+	EXPECT_TRUE(rows[0].isNull(2));
 	EXPECT_EQ(rows[0].i64(1) & kBodySameAsClient, kBodySameAsClient);
-	EXPECT_FALSE(rows[1].isNull(0));
+	EXPECT_TRUE(rows[1].isNull(0)); // large: kept apart, by content
+	EXPECT_EQ(rows[1].str(2), BodyStore::keyOf(body + " "));
 	EXPECT_EQ(rows[1].i64(1) & kBodyZstd, kBodyZstd);
+}
+
+namespace
+{
+int64_t bodyRows(StoreEnv & env)
+{
+	return env.raw()->query("SELECT COUNT(*) FROM bodies")[0].i64(0);
+}
+int64_t refsOf(StoreEnv & env, const std::string & bytes)
+{
+	auto rows = env.raw()->query("SELECT refs FROM bodies WHERE body_key = ?", {DbValue::text(BodyStore::keyOf(bytes))});
+	return rows.empty() ? 0 : rows[0].i64(0);
+}
+} // namespace
+
+TEST_P(LogStoreTest, ABodySeenAgainIsStoredOnceAndGoesWithItsLastRow)
+{
+	auto store = env.open();
+	std::string shared = "{\"model\":\"m\",\"system\":\"" + std::string(30000, 's') + "\"}";
+	std::string other = "{\"model\":\"m\",\"system\":\"" + std::string(30000, 'o') + "\"}";
+	std::string errorBody = "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"" +
+		std::string(5000, 'x') + "\"}}";
+	const int64_t day = 86400000LL;
+	const int64_t t0 = nowMs();
+	std::vector<api::RequestRecord> recs;
+	for (int i = 0; i < 4; ++i)
+	{
+		// Three old records and one recent share the request body; every attempt got the same error.
+		auto r = makeRequest("same-" + std::to_string(i), i < 3 ? t0 - (20 - i) * day : t0, api::Outcome::UpstreamError);
+		r.client_request_body = {shared, static_cast<int64_t>(shared.size())};
+		r.attempts[0].request_body = r.client_request_body;
+		r.attempts[0].response_body = {errorBody, static_cast<int64_t>(errorBody.size())};
+		recs.push_back(r);
+	}
+	auto r = makeRequest("other", t0, api::Outcome::Success);
+	r.client_request_body = {other, static_cast<int64_t>(other.size())};
+	recs.push_back(r);
+	{
+		RequestLogger logger(store, env.config(), testOptions());
+		writeAll(logger, recs);
+	}
+	EXPECT_EQ(bodyRows(env), 3);
+	EXPECT_EQ(refsOf(env, shared), 4);    // the attempts' copies are "same as client", not counted
+	EXPECT_EQ(refsOf(env, errorBody), 4);
+	EXPECT_EQ(refsOf(env, other), 1);
+	for (const auto & want : recs)
+	{
+		auto got = store->get(want.request_id);
+		ASSERT_TRUE(got) << want.request_id;
+		EXPECT_EQ(got->rec.client_request_body.bytes, want.client_request_body.bytes);
+		EXPECT_EQ(got->rec.client_request_body.totalSize, want.client_request_body.totalSize);
+		EXPECT_FALSE(got->client_request_body.omitted);
+		EXPECT_EQ(got->rec.attempts[0].response_body.bytes, want.attempts[0].response_body.bytes);
+	}
+	// Retention takes the three old records: the bodies stay for the recent one.
+	RetentionResult gone = store->applyRetention(7, 0, t0 + 1000, nullptr, 2);
+	EXPECT_EQ(gone.deleted_by_age, 3);
+	EXPECT_EQ(refsOf(env, shared), 1);
+	EXPECT_EQ(refsOf(env, errorBody), 1);
+	auto kept = store->get("same-3");
+	ASSERT_TRUE(kept);
+	EXPECT_EQ(kept->rec.client_request_body.bytes, shared);
+	// With the last record, the bodies go too.
+	store->applyRetention(0, 0, t0 + 1000, nullptr, 500);
+	EXPECT_EQ(store->count({}), 0);
+	EXPECT_EQ(bodyRows(env), 0);
+}
+
+TEST_P(LogStoreTest, ABodyDeletedSinceTheWriterSawItIsStoredAgain)
+{
+	auto store = env.open();
+	std::string body = "{\"messages\":\"" + std::string(10000, 'b') + "\"}";
+	RequestLogger logger(store, env.config(), testOptions());
+	auto first = makeRequest("first", nowMs() - 40 * 86400000LL, api::Outcome::Success);
+	first.client_request_body = {body, static_cast<int64_t>(body.size())};
+	writeAll(logger, {first});
+	EXPECT_EQ(refsOf(env, body), 1);
+	store->applyRetention(30, 0, nowMs(), nullptr, 500);
+	EXPECT_EQ(bodyRows(env), 0);
+	// The writer still believes the body is stored: it finds out and stores it again.
+	auto second = makeRequest("second", nowMs(), api::Outcome::Success);
+	second.client_request_body = first.client_request_body;
+	writeAll(logger, {second});
+	EXPECT_EQ(refsOf(env, body), 1);
+	auto got = store->get("second");
+	ASSERT_TRUE(got);
+	EXPECT_EQ(got->rec.client_request_body.bytes, body);
 }
 
 TEST_P(LogStoreTest, ConcurrentOpensMigrateOnce)
