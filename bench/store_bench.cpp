@@ -6,9 +6,12 @@
 // The writer runs at nice 10 (it yields to request threads), so other load on the machine slows
 // it far more than it would slow a normal process: run it on a quiet machine.
 //
-//   store_bench [data dir] [--records=N] [--distinct]
-//     --distinct  every record gets a different request body (a per-record prefix), so nothing
-//                 can be stored once for several records: the worst case.
+//   store_bench [data dir] [--records=N] [--distinct | --distinct-responses]
+//     --distinct            every record gets a different request and response body (a per-record
+//                           prefix / message id), so nothing can be stored once for several
+//                           records: the worst case.
+//     --distinct-responses  the same request body every time, a different response each time (its
+//                           message id): what the proxy logs under proxy_bench's load.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -54,7 +57,8 @@ double cpuSeconds()
 	return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-ccc::api::RequestRecord makeRecord(int i, const std::string & body, const std::string & response, bool distinct)
+ccc::api::RequestRecord makeRecord(int i, const std::string & body, const std::string & sameResponse, bool distinct,
+	bool distinctResponse)
 {
 	ccc::api::RequestRecord r;
 	r.request_id = "req_bench_" + std::to_string(i);
@@ -76,6 +80,9 @@ ccc::api::RequestRecord makeRecord(int i, const std::string & body, const std::s
 	r.client_request_body.bytes = distinct ? "{\"bench\":" + std::to_string(i) + "," + body.substr(1) : body;
 	r.client_request_body.totalSize = static_cast<int64_t>(r.client_request_body.bytes.size());
 	r.client_response_headers = {{"content-type", "text/event-stream"}};
+	const std::string response = distinct || distinctResponse
+		? std::string(sameResponse).replace(sameResponse.find("msg_bench"), 9, "msg_bench_" + std::to_string(i))
+		: sameResponse;
 	r.client_response_body.bytes = response;
 	r.client_response_body.totalSize = static_cast<int64_t>(response.size());
 	r.usage.input_tokens = 21000;
@@ -106,6 +113,7 @@ int main(int argc, char ** argv)
 	std::string dataDir = "tests/data";
 	int records = 10000;
 	bool distinct = false;
+	bool distinctResponses = false;
 	for (int i = 1; i < argc; ++i)
 	{
 		std::string a = argv[i];
@@ -113,6 +121,8 @@ int main(int argc, char ** argv)
 			records = std::max(1000, std::atoi(a.c_str() + 10));
 		else if (a == "--distinct")
 			distinct = true;
+		else if (a == "--distinct-responses")
+			distinctResponses = true;
 		else
 			dataDir = a;
 	}
@@ -142,7 +152,7 @@ int main(int argc, char ** argv)
 		logger.setSecrets({"sk-ant-client-secret-key-000", "sk-ant-upstream-secret-key-000"});
 		// Warm-up (not measured): the first batches create the tables' first pages.
 		for (int i = 0; i < 200; ++i)
-			logger.submit(makeRecord(i, body, response, distinct));
+			logger.submit(makeRecord(i, body, response, distinct, distinctResponses));
 		logger.flush();
 		uint64_t base = logger.counters().written;
 		// The producer keeps the queue fed without overrunning it (a record shed for lack of room
@@ -153,7 +163,7 @@ int main(int argc, char ** argv)
 		{
 			while (logger.counters().queue_depth >= 150)
 				std::this_thread::sleep_for(std::chrono::microseconds(200));
-			logger.submit(makeRecord(1000 + i, body, response, distinct));
+			logger.submit(makeRecord(1000 + i, body, response, distinct, distinctResponses));
 		}
 		logger.flush(120000);
 		seconds = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -168,7 +178,8 @@ int main(int argc, char ** argv)
 	std::error_code ec;
 	std::filesystem::remove_all(dir, ec);
 	std::printf("store: SQLite WAL, full bodies, %d records of one %zu-byte request body + %zu-byte SSE response%s (writer at nice 10)\n",
-		records, body.size(), response.size(), distinct ? " (every body distinct)" : "");
+		records, body.size(), response.size(),
+		distinct ? " (every body distinct)" : distinctResponses ? " (every response distinct)" : "");
 	std::printf("  %.0f records/s (%.2f s), database %.1f MiB, shed %llu, dropped %llu, failed %llu   target >= 2000/s: %s\n",
 		perSecond, seconds, double(dbBytes) / (1024.0 * 1024.0), static_cast<unsigned long long>(shed),
 		static_cast<unsigned long long>(dropped), static_cast<unsigned long long>(failed), perSecond >= 2000 ? "met" : "MISSED");
