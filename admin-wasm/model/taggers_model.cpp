@@ -289,23 +289,9 @@ void TaggersModel::toggleEnabled(size_t index)
 	a.state = LoadState::Loading;
 	a.error.clear();
 	ojson body = {{"version", _version}, {"tagger", tagger}};
-	std::weak_ptr<bool> alive = _alive;
-	_api.request(HttpRequest{"PUT", "/admin/api/taggers/" + ApiClient::encodePathSegment(name), body.dump(), {{"Content-Type", "application/json"}}},
-		[this, alive, name](ApiResult r) {
-			if (alive.expired())
-				return;
-			ActionState & row = _rows[name];
-			++row.completed;
-			if (!r.ok)
-			{
-				row.state = LoadState::Failed;
-				row.error = r.error;
-				return;
-			}
-			row.state = LoadState::Loaded;
-			row.message = str(r.body, "message");
-			afterMutation(r);
-		});
+	sendRowAction(name,
+		HttpRequest{"PUT", "/admin/api/taggers/" + ApiClient::encodePathSegment(name), body.dump(), {{"Content-Type", "application/json"}}},
+		nullptr);
 }
 
 void TaggersModel::confirmDelete()
@@ -320,26 +306,35 @@ void TaggersModel::confirmDelete()
 	a.state = LoadState::Loading;
 	a.error.clear();
 	ojson body = {{"version", _version}};
-	std::weak_ptr<bool> alive = _alive;
-	_api.request(HttpRequest{"DELETE", "/admin/api/taggers/" + ApiClient::encodePathSegment(name), body.dump(),
-					 {{"Content-Type", "application/json"}, {"If-Match", "\"" + _version + "\""}}},
-		[this, alive, name](ApiResult r) {
-			if (alive.expired())
-				return;
-			ActionState & row = _rows[name];
-			++row.completed;
-			if (!r.ok)
-			{
-				row.state = LoadState::Failed;
-				row.error = r.error;
-				return;
-			}
-			row.state = LoadState::Loaded;
-			row.message = str(r.body, "message");
+	sendRowAction(name,
+		HttpRequest{"DELETE", "/admin/api/taggers/" + ApiClient::encodePathSegment(name), body.dump(),
+			{{"Content-Type", "application/json"}, {"If-Match", "\"" + _version + "\""}}},
+		[this, name] {
 			if (_form && _form->original_name == name)
 				cancelEdit();
-			afterMutation(r);
 		});
+}
+
+void TaggersModel::sendRowAction(const std::string & name, const HttpRequest & request, std::function<void()> succeeded)
+{
+	std::weak_ptr<bool> alive = _alive;
+	_api.request(request, [this, alive, name, succeeded = std::move(succeeded)](ApiResult r) {
+		if (alive.expired())
+			return;
+		ActionState & row = _rows[name];
+		++row.completed;
+		if (!r.ok)
+		{
+			row.state = LoadState::Failed;
+			row.error = r.error;
+			return;
+		}
+		row.state = LoadState::Loaded;
+		row.message = str(r.body, "message");
+		if (succeeded)
+			succeeded();
+		afterMutation(r);
+	});
 }
 
 const ActionState & TaggersModel::rowAction(const std::string & name) const

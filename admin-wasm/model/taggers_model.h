@@ -112,6 +112,9 @@ private:
 	void reloadList();
 	void reloadTags();
 	void afterMutation(const ApiResult & r);
+	/// Sends one row's action (enable/disable, delete) and settles its rowAction(name); after a
+	/// 2xx, `succeeded` runs, then afterMutation().
+	void sendRowAction(const std::string & name, const HttpRequest & request, std::function<void()> succeeded);
 	std::vector<std::string> otherNames() const;
 
 	ApiClient & _api;

@@ -165,6 +165,22 @@ TEST_F(TaggersModelTest, DeleteAsksFirstAndSendsTheVersion)
 	EXPECT_EQ(model.rowAction("msgs").state, LoadState::Idle);
 }
 
+TEST_F(TaggersModelTest, DeletingTheTaggerBeingEditedClosesItsForm)
+{
+	load();
+	model.startEdit(2); // "off"
+	ASSERT_TRUE(model.editing());
+	model.requestDelete("off");
+	model.confirmDelete();
+	ASSERT_EQ(net.pending(), 1u);
+	net.answer(200, R"({"version":"v2","message":"tagger 'off' deleted"})");
+	EXPECT_EQ(model.rowAction("off").state, LoadState::Loaded);
+	EXPECT_EQ(model.rowAction("off").message, "tagger 'off' deleted");
+	EXPECT_FALSE(model.editing());
+	EXPECT_EQ(model.version(), "v2");
+	EXPECT_EQ(net.pending(), 2u) << "the lists reload";
+}
+
 TEST_F(TaggersModelTest, ToggleSendsTheWholeTaggerFlipped)
 {
 	load();
