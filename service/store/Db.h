@@ -93,12 +93,14 @@ std::unique_ptr<DbConnection> openSqlite(const std::string & path);
 /// error (authentication, unknown database) when it answers and refuses.
 std::unique_ptr<DbConnection> openPostgres(const std::string & dsn);
 
-/// Process-wide counts of openPostgres() calls, for tests and diagnostics.
+/// Process-wide counts of openPostgres() calls and of closes, for tests and diagnostics.
 struct PostgresOpenCounts
 {
 	uint64_t checks = 0;        ///< openPostgres() calls (each checks the server with libpq first)
 	uint64_t refused = 0;       ///< of which the check failed: StoreError, Poco's connector not called
 	uint64_t poco_connects = 0; ///< sessions handed to Poco's PostgreSQL connector
+	/// Connections that broke while open, freed by us when closed (Poco 1.11 would leak them).
+	uint64_t broken_finished = 0;
 };
 PostgresOpenCounts postgresOpenCounts();
 
