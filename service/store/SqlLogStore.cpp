@@ -1240,8 +1240,25 @@ std::unique_ptr<DbConnection> openSqliteConfigured(const std::string & path)
 	// hand pages back with incremental_vacuum instead of a blocking full VACUUM. So does the page
 	// size: 16 KiB pages hold a compressed Claude Code request (~25 KB) in two pages instead of
 	// seven chained ones, fewer WAL frames per record (store_bench: ~40% more records/s).
-	c->execScript("PRAGMA page_size = 16384; PRAGMA auto_vacuum = INCREMENTAL");
-	c->query("PRAGMA journal_mode = WAL");
+	// Switching to WAL needs the file to itself, and SQLite answers "database is locked" at once
+	// there (no busy wait) while another process or thread opens the same new file: retry. The
+	// mode is persistent, so an existing store usually has it already.
+	for (int attempt = 0;; ++attempt)
+	{
+		try
+		{
+			c->execScript("PRAGMA page_size = 16384; PRAGMA auto_vacuum = INCREMENTAL");
+			if (c->query("PRAGMA journal_mode")[0].str(0) != "wal")
+				c->query("PRAGMA journal_mode = WAL");
+			break;
+		}
+		catch (const StoreError &)
+		{
+			if (attempt >= 200)
+				throw;
+			std::this_thread::sleep_for(std::chrono::milliseconds(25));
+		}
+	}
 	// NORMAL in WAL mode: a commit is durable against a crash of the process (SIGKILL) and the
 	// database never corrupts; only an OS crash/power loss may lose the last commits. FULL would
 	// fsync every batch for little gain on a log.
