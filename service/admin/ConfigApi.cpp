@@ -6,11 +6,11 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/URI.h>
 
+#include "admin/RouteSupport.h"
 #include "ccc/api/admin_config.h"
 #include "ccc/config/json_mapping.h"
 #include "ccc/config/validate.h"
 #include "http/Responses.h"
-#include "admin/RouteSupport.h"
 #include "http/Router.h"
 #include "proxy/ProxyEngine.h"
 
@@ -24,7 +24,6 @@ using json = nlohmann::json;
 using ojson = nlohmann::ordered_json;
 using Request = Poco::Net::HTTPServerRequest;
 using Response = Poco::Net::HTTPServerResponse;
-using Status = Poco::Net::HTTPResponse::HTTPStatus;
 
 /// Sends the first Error of `diags` as 400 (with its key path); false when there is none.
 bool sendDiagnostics(Response & response, const config::Diagnostics & diags)

@@ -1,16 +1,15 @@
 #include "admin/TaggerTryApi.h"
 
 #include <chrono>
-#include <functional>
 #include <optional>
 
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/String.h>
 
+#include "admin/RouteSupport.h"
 #include "ccc/api/admin_config.h"
 #include "ccc/config/validate.h"
 #include "http/Responses.h"
-#include "admin/RouteSupport.h"
 #include "http/Router.h"
 #include "tagging/TaggingEngine.h"
 
@@ -24,7 +23,6 @@ using json = nlohmann::json;
 using ojson = nlohmann::ordered_json;
 using Request = Poco::Net::HTTPServerRequest;
 using Response = Poco::Net::HTTPServerResponse;
-using Status = Poco::Net::HTTPResponse::HTTPStatus;
 
 constexpr const char * kTriedTaggerName = "(tried)";
 

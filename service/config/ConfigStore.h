@@ -32,11 +32,6 @@ public:
 	/// A port given on the command line; applied to every snapshot loaded from the file.
 	void setPortOverride(int port) { _portOverride = port; }
 
-	/// Reloads the file if it changed on disk since the last load (mtime, size or inode). An
-	/// invalid edit is refused: the running snapshot stays and the findings are returned.
-	/// Returns true when a new snapshot was published.
-	bool reloadIfChanged(config::Diagnostics & diags);
-
 	/// The watcher's step, also run by admin reads so that what they show (and its version) is
 	/// never older than the file: reloads when the file changed (always when `forced`), logs
 	/// the outcome once (an invalid edit as an error; the running snapshot then stays).
@@ -98,6 +93,11 @@ public:
 	static void atomicWrite(const std::string & path, const std::string & content, bool keepBackup);
 
 private:
+	/// Reloads the file if it changed on disk since the last load (mtime, size or inode). An
+	/// invalid edit is refused: the running snapshot stays and the findings are returned.
+	/// Returns true when a new snapshot was published. (syncWithFile's step.)
+	bool reloadIfChanged(config::Diagnostics & diags);
+
 	/// Publishes a freshly loaded config with the run-time overrides applied.
 	void publishLoaded(config::Config && cfg);
 	void rememberFileState();
