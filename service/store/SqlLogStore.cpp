@@ -778,16 +778,12 @@ public:
 			}
 			// The bodies these rows kept apart lose a reference each; the last one deletes them.
 			std::vector<std::string> released;
-			for (const auto & r : c->query("SELECT client_request_body_ref, client_response_body_ref FROM requests WHERE id IN (" +
-					 ids + ")"))
-				for (size_t col = 0; col < 2; ++col)
-					if (!r.isNull(col))
-						released.push_back(r.str(col));
-			for (const auto & r : c->query("SELECT request_body_ref, response_body_ref FROM attempts WHERE request_row_id IN (" +
-					 ids + ")"))
-				for (size_t col = 0; col < 2; ++col)
-					if (!r.isNull(col))
-						released.push_back(r.str(col));
+			for (const std::string & refs : {"SELECT client_request_body_ref, client_response_body_ref FROM requests WHERE id IN (" + ids + ")",
+					 "SELECT request_body_ref, response_body_ref FROM attempts WHERE request_row_id IN (" + ids + ")"})
+				for (const auto & r : c->query(refs))
+					for (size_t col = 0; col < 2; ++col)
+						if (!r.isNull(col))
+							released.push_back(r.str(col));
 			BodyStore::release(*c, released);
 			c->query("DELETE FROM attempts WHERE request_row_id IN (" + ids + ")");
 			c->query("DELETE FROM requests WHERE id IN (" + ids + ")");

@@ -297,18 +297,24 @@ TEST(RequestLoggerOutage, BacksOffExponentiallyThenWritesWhatQueued)
 	flaky->down = false;
 }
 
-TEST(StoreBackendFailure, UnreachablePostgresNeverReachesPocoConnect)
+/// What opening `dsn` threw ("" when it opened).
+static std::string openError(const std::string & dsn)
 {
-	auto before = postgresOpenCounts();
-	std::string message;
 	try
 	{
-		openPostgres("host=127.0.0.1 port=1 dbname=none user=none password=s3cret-pw connect_timeout=2");
+		openPostgres(dsn);
 	}
 	catch (const StoreError & e)
 	{
-		message = e.what();
+		return e.what();
 	}
+	return "";
+}
+
+TEST(StoreBackendFailure, UnreachablePostgresNeverReachesPocoConnect)
+{
+	auto before = postgresOpenCounts();
+	std::string message = openError("host=127.0.0.1 port=1 dbname=none user=none password=s3cret-pw connect_timeout=2");
 	auto after = postgresOpenCounts();
 	EXPECT_EQ(after.checks, before.checks + 1);
 	EXPECT_EQ(after.refused, before.refused + 1);
@@ -318,29 +324,13 @@ TEST(StoreBackendFailure, UnreachablePostgresNeverReachesPocoConnect)
 	EXPECT_EQ(message.find("s3cret-pw"), std::string::npos) << message;
 
 	// The URI form too, password included in it.
-	message.clear();
-	try
-	{
-		openPostgres("postgresql://none:s3cret-pw@127.0.0.1:1/none?connect_timeout=2");
-	}
-	catch (const StoreError & e)
-	{
-		message = e.what();
-	}
+	message = openError("postgresql://none:s3cret-pw@127.0.0.1:1/none?connect_timeout=2");
 	EXPECT_NE(message.find("host 127.0.0.1, port 1"), std::string::npos) << message;
 	EXPECT_EQ(message.find("s3cret-pw"), std::string::npos) << message;
 	EXPECT_EQ(postgresOpenCounts().poco_connects, before.poco_connects);
 
 	// A DSN libpq cannot parse is refused before any attempt.
-	message.clear();
-	try
-	{
-		openPostgres("host=127.0.0.1 nonsense_key=1");
-	}
-	catch (const StoreError & e)
-	{
-		message = e.what();
-	}
+	message = openError("host=127.0.0.1 nonsense_key=1");
 	EXPECT_NE(message.find("invalid postgres_dsn"), std::string::npos) << message;
 	EXPECT_EQ(postgresOpenCounts().poco_connects, before.poco_connects);
 }
