@@ -249,6 +249,12 @@ std::string Metrics::render() const
 		sample(out, "ccc_log_records_failed_total", "", std::to_string(c.records_failed));
 		family(out, "ccc_log_bodies_shed_total", "counter", "Request records stored without headers and bodies (queue over its byte bound).");
 		sample(out, "ccc_log_bodies_shed_total", "", std::to_string(c.bodies_shed));
+		family(out, "ccc_log_records_spilled_total", "counter", "Request records written to the spill file (queue over its byte bound) with their bodies.");
+		sample(out, "ccc_log_records_spilled_total", "", std::to_string(c.spilled));
+		family(out, "ccc_log_spill_pending", "gauge", "Request records in the spill file not yet loaded into the log store.");
+		sample(out, "ccc_log_spill_pending", "", std::to_string(c.spill_pending));
+		family(out, "ccc_log_spill_bytes", "gauge", "Size of the spill file.");
+		sample(out, "ccc_log_spill_bytes", "", std::to_string(c.spill_bytes));
 	}
 	return out;
 }

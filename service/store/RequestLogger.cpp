@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 
 #include "store/BodyPolicy.h"
@@ -32,26 +33,37 @@ void shed(api::CapturedBody & b)
 		b.totalSize = static_cast<int64_t>(b.bytes.size());
 	std::string().swap(b.bytes);
 }
+
+/// A byte count from the environment: digits with an optional K/M/G suffix.
+bool sizeFromEnvironment(const char * name, size_t & out)
+{
+	const char * v = std::getenv(name);
+	if (!v || *v < '0' || *v > '9') // strtoull would take "-5" as a huge number
+		return false;
+	char * end = nullptr;
+	unsigned long long n = std::strtoull(v, &end, 10);
+	unsigned long long mult = 1;
+	if (end && (*end == 'k' || *end == 'K'))
+		mult = 1024ull, ++end;
+	else if (end && (*end == 'm' || *end == 'M'))
+		mult = 1024ull * 1024, ++end;
+	else if (end && (*end == 'g' || *end == 'G'))
+		mult = 1024ull * 1024 * 1024, ++end;
+	if (!end || *end != '\0')
+		return false;
+	out = static_cast<size_t>(n * mult);
+	return true;
+}
 } // namespace
 
 RequestLoggerOptions RequestLoggerOptions::fromEnvironment()
 {
 	RequestLoggerOptions o;
-	const char * v = std::getenv("CCC_LOG_QUEUE_MAX_BYTES");
-	if (v && *v >= '0' && *v <= '9') // strtoull would take "-5" as a huge number
-	{
-		char * end = nullptr;
-		unsigned long long n = std::strtoull(v, &end, 10);
-		unsigned long long mult = 1;
-		if (end && (*end == 'k' || *end == 'K'))
-			mult = 1024ull, ++end;
-		else if (end && (*end == 'm' || *end == 'M'))
-			mult = 1024ull * 1024, ++end;
-		else if (end && (*end == 'g' || *end == 'G'))
-			mult = 1024ull * 1024 * 1024, ++end;
-		if (end && *end == '\0' && n > 0)
-			o.max_queue_bytes = static_cast<size_t>(n * mult);
-	}
+	size_t n = 0;
+	if (sizeFromEnvironment("CCC_LOG_QUEUE_MAX_BYTES", n) && n > 0)
+		o.max_queue_bytes = n;
+	if (sizeFromEnvironment("CCC_LOG_SPILL_MAX_BYTES", n))
+		o.max_spill_bytes = n;
 	return o;
 }
 
@@ -69,6 +81,24 @@ RequestLogger::RequestLogger(std::shared_ptr<LogStore> store, const config::Logg
 	for (auto & s : _store->loadEndpointStats())
 		_stats[s.endpoint_id] = s;
 	_paused = _opts.start_paused;
+	std::string spillPath = _opts.spill_path;
+	if (spillPath.empty() && !cfg.log_directory.empty())
+		spillPath = (std::filesystem::path(cfg.log_directory) / "spill.bin").string();
+	if (_opts.max_spill_bytes > 0 && !spillPath.empty())
+	{
+		std::error_code ec;
+		std::filesystem::create_directories(std::filesystem::path(spillPath).parent_path(), ec);
+		std::string error;
+		_spill = SpillFile::open(spillPath, error);
+		if (_spill)
+		{
+			// Records a previous run spilled and did not load: the writer loads them first.
+			_spillRecoveredLeft = _spill->pendingRecords();
+			_spillActive = _spillRecoveredLeft > 0;
+		}
+		else
+			_counters.last_error = error + " (records over the queue's bound are stored without bodies)";
+	}
 	start();
 }
 
@@ -216,8 +246,9 @@ void RequestLogger::submit(api::RequestRecord && rec)
 	item.same_as_client.reserve(rec.attempts.size());
 	for (auto & a : rec.attempts)
 	{
-		bool same = !a.request_body.bytes.empty() && a.request_body.totalSize == rec.client_request_body.totalSize &&
-			a.request_body.bytes == rec.client_request_body.bytes;
+		bool same = a.request_body_same_as_client ||
+			(!a.request_body.bytes.empty() && a.request_body.totalSize == rec.client_request_body.totalSize &&
+				a.request_body.bytes == rec.client_request_body.bytes);
 		if (same)
 			std::string().swap(a.request_body.bytes);
 		item.same_as_client.push_back(same);
@@ -232,11 +263,29 @@ void RequestLogger::submit(api::RequestRecord && rec)
 		return;
 	}
 	accountStats(rec);
+	item.rec = std::move(rec);
+	if ((_spillActive || _queueBytes + item.bytes > _maxQueueBytes) && _spill && _spill->sizeBytes() < _opts.max_spill_bytes)
+	{
+		_spillActive = true;
+		_spillSubmitted++;
+		lk.unlock();
+		spill(std::move(item));
+		return;
+	}
 	if (_queue.size() >= _opts.max_queue_records)
 	{
 		_counters.records_dropped++;
 		return;
 	}
+	queueLocked(std::move(item));
+	lk.unlock();
+	_wake.notify_one();
+}
+
+void RequestLogger::queueLocked(Item && item)
+{
+	// Caller holds _mutex.
+	auto & rec = item.rec;
 	if (_queueBytes + item.bytes > _maxQueueBytes)
 	{
 		shed(rec.client_request_body);
@@ -254,12 +303,72 @@ void RequestLogger::submit(api::RequestRecord && rec)
 		item.bytes = approxBytes(rec);
 		_counters.bodies_shed++;
 	}
-	item.rec = std::move(rec);
 	item.seq = _nextSeq++;
 	_queueBytes += item.bytes;
 	_queue.push_back(std::move(item));
+}
+
+void RequestLogger::spill(Item && item)
+{
+	config::LoggingConfig cfg;
+	std::vector<std::string> secrets;
+	{
+		std::lock_guard<std::mutex> lk(_cfgMutex);
+		cfg = _cfg;
+		secrets = _secrets;
+	}
+	if (!shouldStore(item.rec, cfg))
+	{
+		std::lock_guard<std::mutex> lk(_mutex);
+		_counters.filtered++;
+		_spillFinished++;
+		_progress.notify_all();
+		return;
+	}
+	// Redacted here, before the disk sees it; what the writer later reads back is ready to store.
+	PreparedRecord pr = prepare(std::move(item), cfg, secrets);
+	std::string error;
+	_lastSpillAppendMs.store(nowMs(), std::memory_order_relaxed);
+	if (_spill->append(pr, error))
+	{
+		{
+			std::lock_guard<std::mutex> lk(_mutex);
+			_counters.spilled++;
+		}
+		_wake.notify_one();
+		return;
+	}
+	// The disk refused (full?): the record is kept without its bodies, like any shed record.
+	Item shedItem;
+	shedItem.rec = std::move(pr.rec);
+	shedItem.bytes = _maxQueueBytes + 1; // forces queueLocked() to shed
+	std::unique_lock<std::mutex> lk(_mutex);
+	_counters.last_error = error;
+	_spillFinished++;
+	spillLossLocked();
+	if (_queue.size() >= _opts.max_queue_records)
+		_counters.records_dropped++;
+	else
+		queueLocked(std::move(shedItem));
 	lk.unlock();
 	_wake.notify_one();
+	_progress.notify_all();
+}
+
+void RequestLogger::spillLossLocked()
+{
+	// Records of a chunk the disk refused after append() had taken them (their own append()
+	// returned true): lost, counted like a batch that could not be committed.
+	const uint64_t lost = _spill->takeLost();
+	_counters.records_failed += lost;
+	_spillFinished += lost;
+}
+
+void RequestLogger::spillFinishedLocked(uint64_t n)
+{
+	uint64_t recovered = std::min(n, _spillRecoveredLeft);
+	_spillRecoveredLeft -= recovered;
+	_spillFinished += n - recovered;
 }
 
 void RequestLogger::recordBreakerEvent(BreakerEvent ev)
@@ -343,8 +452,8 @@ PreparedRecord RequestLogger::prepare(Item && item, const config::LoggingConfig 
 void RequestLogger::writerLoop()
 {
 	// The writer yields the CPU to request threads: when both compete (the proxy at full speed on
-	// a small machine), requests keep their throughput and the queue's byte bound sheds bodies
-	// (counted) instead. An idle CPU still runs the writer at full speed.
+	// a small machine), requests keep their throughput and records over the queue's byte bound
+	// spill to disk (or are shed, counted) instead. An idle CPU still runs the writer at full speed.
 	lowerThreadPriority();
 	// After a failed batch the writer waits before the next (see RequestLogger.h): the store's
 	// connection attempts during an outage stay rare however long it lasts.
@@ -352,22 +461,41 @@ void RequestLogger::writerLoop()
 	const int64_t maxBackoff = std::max(firstBackoff, _opts.retry_max_backoff_ms);
 	int64_t backoffMs = 0; // 0: the last batch committed
 	int64_t backoffUntil = 0;
+	int64_t spillDrainUntil = -1; // set when stopping: how long the spill file is still loaded
 	for (;;)
 	{
 		std::vector<Item> items;
 		std::vector<BreakerEvent> events;
 		std::map<std::string, EndpointStats> deltas;
+		bool fromSpill = false;
 		{
 			std::unique_lock<std::mutex> lk(_mutex);
-			// Wakes when the backoff ends (or at least every second), not only when notified.
+			// While records keep spilling (a burst) and the file has room, loading them waits: the
+			// machine is busy serving requests, and the file exists to hold the burst. Once the
+			// appends pause for kSpillQuietMs, or the file is half full, or at stop, it loads.
+			auto spillWork = [&] {
+				if (!_spill || _spill->pendingRecords() == 0)
+					return false;
+				if (_stopping)
+					return spillDrainUntil < 0 || nowMs() < spillDrainUntil;
+				return nowMs() - _lastSpillAppendMs.load(std::memory_order_relaxed) >= kSpillQuietMs ||
+					_spill->sizeBytes() >= _opts.max_spill_bytes / 2;
+			};
+			// Wakes when the backoff ends (or at least every second; every kSpillQuietMs while the
+			// spill file holds records), not only when notified.
 			int64_t left = backoffUntil - nowMs();
 			int64_t wait = left > 0 ? std::min<int64_t>(left, 1000) : 1000;
+			if (_spill && _spill->pendingRecords() > 0)
+				wait = std::min<int64_t>(wait, kSpillQuietMs);
 			_wake.wait_for(lk, std::chrono::milliseconds(wait), [&] {
 				return _stopping ||
 					(!_paused && nowMs() >= backoffUntil &&
-						(!_queue.empty() || !_pendingEvents.empty() || !_pendingStats.empty()));
+						(!_queue.empty() || !_pendingEvents.empty() || !_pendingStats.empty() || spillWork()));
 			});
-			bool idle = _queue.empty() && _pendingEvents.empty() && _pendingStats.empty();
+			if (_stopping && spillDrainUntil < 0)
+				spillDrainUntil = nowMs() + std::max<int64_t>(0, _opts.stop_spill_drain_ms);
+			const bool spillPending = spillWork();
+			bool idle = _queue.empty() && _pendingEvents.empty() && _pendingStats.empty() && !spillPending;
 			if (_stopping && idle)
 				break;
 			if (idle || (!_stopping && (_paused || nowMs() < backoffUntil)))
@@ -381,6 +509,8 @@ void RequestLogger::writerLoop()
 				items.push_back(std::move(_queue.front()));
 				_queue.pop_front();
 			}
+			// The queue holds the older records (everything spills once spilling started).
+			fromSpill = items.empty() && spillPending;
 			events.swap(_pendingEvents);
 			deltas.swap(_pendingStats);
 		}
@@ -394,6 +524,36 @@ void RequestLogger::writerLoop()
 		uint64_t lastSeq = items.empty() ? 0 : items.back().seq;
 		std::vector<PreparedRecord> prepared;
 		uint64_t filtered = 0;
+		SpillFile::Batch spilled;
+		uint64_t spillRead = 0, spillLost = 0;
+		if (fromSpill)
+		{
+			const uint64_t pendingBefore = _spill->pendingRecords();
+			spilled = _spill->readBatch(_opts.batch_records, _opts.batch_bytes);
+			spillRead = spilled.records.size();
+			if (spilled.corrupt)
+				spillLost = pendingBefore > spillRead ? pendingBefore - spillRead : 0;
+			for (auto & pr : spilled.records)
+			{
+				// The first batch of a file found at start may have committed just before the
+				// previous run stopped (the file's position is written after the commit).
+				if (spilled.afterReopen)
+				{
+					ListFilter f;
+					f.request_id = pr.rec.request_id;
+					try
+					{
+						if (_store->count(f) > 0)
+							continue;
+					}
+					catch (const std::exception &)
+					{
+						// The store is unreachable: writeBatch below fails and the batch is retried.
+					}
+				}
+				prepared.push_back(std::move(pr));
+			}
+		}
 		for (auto & it : items)
 		{
 			if (!shouldStore(it.rec, cfg))
@@ -425,9 +585,25 @@ void RequestLogger::writerLoop()
 					std::this_thread::sleep_for(std::chrono::milliseconds(attempt == 0 ? 50 : 300));
 			}
 		}
+		if (ok && fromSpill)
+			_spill->markIngested(spilled.end, spillRead + spillLost);
 		{
 			std::lock_guard<std::mutex> lk(_mutex);
 			_counters.filtered += filtered;
+			if (fromSpill)
+				spillLossLocked();
+			if (fromSpill && ok)
+			{
+				spillFinishedLocked(spillRead + spillLost);
+				if (spillLost > 0)
+				{
+					_counters.records_failed += spillLost;
+					_counters.last_error = "the spill file " + _spill->path() + " is damaged: " + std::to_string(spillLost) +
+						" records in it were lost";
+				}
+				if (_spill->pendingRecords() == 0)
+					_spillActive = false; // back to the queue
+			}
 			if (ok)
 			{
 				_counters.written += prepared.size();
@@ -438,12 +614,14 @@ void RequestLogger::writerLoop()
 			}
 			else
 			{
-				_counters.records_failed += prepared.size();
 				_counters.last_error = error;
+				// Spilled records stay in the file for the next try; queued ones are lost (counted)
+				// so the queue cannot grow without bound while the store is down.
+				if (!fromSpill)
+					_counters.records_failed += prepared.size();
 				if (!_stopping)
 				{
-					// Keep statistics and breaker history for the next try; records are lost
-					// (counted) so the queue cannot grow without bound while the store is down.
+					// Keep statistics and breaker history for the next try.
 					for (auto & kv : deltas)
 					{
 						auto & p = _pendingStats[kv.first];
@@ -457,6 +635,8 @@ void RequestLogger::writerLoop()
 					backoffUntil = nowMs() + backoffMs;
 					_counters.retry_backoff_ms = static_cast<uint64_t>(backoffMs);
 				}
+				else if (fromSpill)
+					break; // stopping with the store down: the file keeps them for the next start
 			}
 			if (lastSeq > _doneSeq)
 				_doneSeq = lastSeq;
@@ -469,8 +649,11 @@ bool RequestLogger::flush(int64_t timeoutMs)
 {
 	std::unique_lock<std::mutex> lk(_mutex);
 	uint64_t target = _nextSeq - 1;
+	// Spilled records are loaded in the order they were appended: counting them is enough.
+	uint64_t spillTarget = _spillSubmitted;
 	_wake.notify_one();
-	return _progress.wait_for(lk, std::chrono::milliseconds(timeoutMs), [&] { return _doneSeq >= target; });
+	return _progress.wait_for(lk, std::chrono::milliseconds(timeoutMs),
+		[&] { return _doneSeq >= target && _spillFinished >= spillTarget; });
 }
 
 LoggerCounters RequestLogger::counters() const
@@ -479,6 +662,11 @@ LoggerCounters RequestLogger::counters() const
 	LoggerCounters c = _counters;
 	c.queue_depth = _queue.size();
 	c.queue_bytes = _queueBytes;
+	if (_spill)
+	{
+		c.spill_pending = _spill->pendingRecords();
+		c.spill_bytes = _spill->sizeBytes();
+	}
 	return c;
 }
 

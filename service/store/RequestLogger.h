@@ -13,6 +13,7 @@
 #include "ccc/api/log_types.h"
 #include "ccc/config/model.h"
 #include "store/LogStore.h"
+#include "store/SpillFile.h"
 #include "store/Stats.h"
 
 /// The write path of the request log.
@@ -24,11 +25,18 @@
 /// A record is "acknowledged" once its batch has committed (see flush() and counters().written).
 ///
 /// Overload (the writer cannot keep up) is handled without blocking and without silent loss:
-///  1. over max_queue_bytes, a record is queued WITHOUT its headers and bodies (stored with
-///     bodies_shed = 1 so the admin can say why; counted in bodies_shed). The bound is part of the
-///     service's memory budget (512 streams in <= 150 MB): records wait in the queue with their
-///     bodies, and the batch being written is bounded too (batch_bytes);
-///  2. over max_queue_records, the record is dropped (counted in records_dropped). Its statistics
+///  1. over max_queue_bytes, the record spills: the submitting thread redacts it, applies the
+///     body policy and appends it to <log_directory>/spill.bin (SpillFile: a body already in the
+///     file is written as a back-reference, so a repeated 76 KB request costs a hash, not a copy).
+///     From then on every record spills, in order, until the writer has loaded the whole file
+///     into the database (it does that once the queue is empty and spilling paused for 200 ms or
+///     the file is half full: during a burst the CPU goes to requests). The queue's bound is part of
+///     the service's memory budget (512 streams in <= 150 MB); the spill file is on disk and
+///     survives a crash: the next start loads it;
+///  2. when the spill file is over max_spill_bytes (or cannot be written, or spilling is off), a
+///     record is queued WITHOUT its headers and bodies (stored with bodies_shed = 1 so the admin
+///     can say why; counted in bodies_shed);
+///  3. over max_queue_records, the record is dropped (counted in records_dropped). Its statistics
 ///     were already counted at submit time, so endpoint statistics never lose requests.
 /// A batch that keeps failing to commit (database unavailable) is retried 3 times and then
 /// dropped (counted in records_failed, last_error set); statistics deltas are kept for the next
@@ -62,6 +70,14 @@ struct RequestLoggerOptions
 	/// environment variable CCC_LOG_QUEUE_MAX_BYTES (bytes, or with a K/M/G suffix), which thus
 	/// overrides the config in the service.
 	size_t max_queue_bytes = 0;
+	/// The spill file's bound (bytes); 0 turns spilling off (records over max_queue_bytes are
+	/// shed at once). CCC_LOG_SPILL_MAX_BYTES overrides it (bytes, or with a K/M/G suffix).
+	size_t max_spill_bytes = 1024ull * 1024 * 1024;
+	/// Empty: <log_directory>/spill.bin (no spilling when log_directory is empty).
+	std::string spill_path;
+	/// stop() keeps loading the spill file into the database for at most this long; what is left
+	/// stays in the file for the next start.
+	int64_t stop_spill_drain_ms = 10000;
 	size_t batch_records = 200;
 	/// A batch stops taking records at this many body and header bytes (at least one record).
 	size_t batch_bytes = 8ull * 1024 * 1024;
@@ -80,7 +96,10 @@ struct LoggerCounters
 	uint64_t submitted = 0;       ///< submit() calls
 	uint64_t written = 0;         ///< records committed to the store
 	uint64_t filtered = 0;        ///< not stored because of log_request_types
-	uint64_t bodies_shed = 0;     ///< stored without headers/bodies (queue over its byte bound)
+	uint64_t bodies_shed = 0;     ///< stored without headers/bodies (queue over its byte bound, spill full)
+	uint64_t spilled = 0;         ///< records appended to the spill file (with their bodies)
+	uint64_t spill_pending = 0;   ///< records in the spill file not yet in the database
+	uint64_t spill_bytes = 0;     ///< the spill file's size now
 	uint64_t records_dropped = 0; ///< lost: queue over its record bound
 	uint64_t records_failed = 0;  ///< lost: their batch could not be committed
 	uint64_t batches = 0;         ///< committed transactions
@@ -152,6 +171,12 @@ private:
 	void retentionLoop();
 	bool shouldStore(const api::RequestRecord & r, const config::LoggingConfig & cfg) const;
 	PreparedRecord prepare(Item && item, const config::LoggingConfig & cfg, const std::vector<std::string> & secrets) const;
+	/// On the submitting thread: filter, prepare and append `item` to the spill file.
+	void spill(Item && item);
+	void queueLocked(Item && item);
+	/// Ingested (or lost) spill records: the first ones are those found in the file at start.
+	void spillFinishedLocked(uint64_t n);
+	void spillLossLocked();
 	void accountStats(const api::RequestRecord & r);
 	static size_t approxBytes(const api::RequestRecord & r);
 	size_t queueBound(const config::LoggingConfig & cfg) const;
@@ -181,6 +206,13 @@ private:
 	std::atomic<bool> _stopFlag{false};
 	std::mutex _retentionMutex;
 	std::condition_variable _retentionWake;
+	std::unique_ptr<SpillFile> _spill;
+	bool _spillActive = false;      ///< records go to the spill file until the writer empties it
+	uint64_t _spillSubmitted = 0;   ///< records handed to the spill by this process
+	uint64_t _spillFinished = 0;    ///< ... of which ingested, filtered or lost
+	uint64_t _spillRecoveredLeft = 0; ///< records found in the file at start, not yet ingested
+	std::atomic<int64_t> _lastSpillAppendMs{0};
+	static constexpr int64_t kSpillQuietMs = 200; ///< a pause in spilling this long ends the burst
 	std::thread _writer;
 	std::thread _retention;
 	bool _stopped = false;

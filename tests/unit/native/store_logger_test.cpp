@@ -94,6 +94,7 @@ TEST_P(RequestLoggerTest, OverloadShedsBodiesThenDropsAndCountsBoth)
 	opts.start_paused = true;
 	opts.max_queue_records = 5;
 	opts.max_queue_bytes = 60 * 1024;
+	opts.max_spill_bytes = 0; // spilling off: over the byte bound, bodies are shed at once
 	RequestLogger logger(store, env.config(), opts);
 	int64_t t = nowMs();
 	logger.submit(makeRequest("small", t, api::Outcome::Success));

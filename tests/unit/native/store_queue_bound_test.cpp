@@ -72,6 +72,7 @@ TEST_P(QueueBoundTest, OverTheByteBoundBodiesAreShedAndCountedNeverSilentlyLost)
 	auto store = env.open();
 	auto opts = testOptions();
 	opts.start_paused = true;
+	opts.max_spill_bytes = 0; // spilling off: the queue's own bound is under test (spilling: store_spill_test)
 	opts.max_queue_bytes = 1024 * 1024;
 	opts.batch_bytes = 300 * 1024; // several batches
 	RequestLogger logger(store, env.config(), opts);
@@ -101,6 +102,7 @@ TEST_P(QueueBoundTest, TheConfiguredBoundAppliesAndChangesLive)
 	auto store = env.open();
 	auto opts = testOptions();
 	opts.start_paused = true;
+	opts.max_spill_bytes = 0; // spilling off: the queue's own bound is under test (spilling: store_spill_test)
 	auto cfg = env.config();
 	cfg.max_queue_bytes = 1024 * 1024;
 	RequestLogger logger(store, cfg, opts);
