@@ -222,7 +222,12 @@ AttemptResult Exchange::run()
 	_rec.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 	_rec.endpoint_url = _req.url.origin() + _req.target;
 	_rec.request_headers = _req.headers;
-	if (_req.body)
+	if (_req.body && _req.body.get() == _s.clientBody)
+	{
+		_rec.request_body_same_as_client = true;
+		_rec.request_body.totalSize = static_cast<int64_t>(_req.body->size());
+	}
+	else if (_req.body)
 		captureInto(_rec.request_body, *_req.body, _s.requestCaptureLimit);
 
 	std::string error;

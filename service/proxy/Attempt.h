@@ -48,6 +48,9 @@ struct AttemptSettings
 	std::string sentModel;        ///< what went upstream (after rewrite)
 	size_t captureLimit = 1 << 20;        ///< bytes of the upstream's response kept for the log
 	size_t requestCaptureLimit = 1 << 20; ///< bytes of the request kept for the log
+	/// The client's body: when the upstream gets this very string (nothing rewritten), the log
+	/// is told so instead of getting a second copy to compare (see AttemptRecord).
+	const std::string * clientBody = nullptr;
 	/// Builds the stream adapter for an SSE response (Anthropic pass-through when null).
 	std::function<std::unique_ptr<StreamAdapter>()> makeStreamAdapter;
 	/// Converts a JSON response (identity when null).

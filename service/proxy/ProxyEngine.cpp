@@ -488,6 +488,7 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 			p.settings.cancelFd = cancelFd;
 			p.settings.captureLimit = responseCapture;
 			p.settings.requestCaptureLimit = requestCapture;
+			p.settings.clientBody = cr.body.get();
 			return p;
 		};
 		Prepared prep = prepareHere();

@@ -19,13 +19,20 @@ namespace ccc::store
 
 bool isSensitiveHeader(const std::string & name)
 {
-	std::string n = name;
-	std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+	// Compared in place: this runs for every header of every record (tens per record).
 	static const char * const kNames[] = {"authorization", "x-api-key", "proxy-authorization", "cookie", "set-cookie",
 		"api-key", "x-goog-api-key", "anthropic-api-key", "x-auth-token", "proxy-authenticate-info"};
 	for (const char * k : kNames)
-		if (n == k)
+	{
+		const size_t n = std::strlen(k);
+		if (name.size() != n)
+			continue;
+		size_t i = 0;
+		while (i < n && std::tolower(static_cast<unsigned char>(name[i])) == k[i])
+			++i;
+		if (i == n)
 			return true;
+	}
 	return false;
 }
 
@@ -39,10 +46,19 @@ bool redactSecrets(std::string & text, const std::vector<std::string> & secrets,
 			continue;
 		// memmem (two-way search) rather than string::find, which memcmp's at every occurrence
 		// of the secret's first character: bodies are large and secrets start with common letters.
+		// For short texts (header values) memmem's set-up costs more than the search: find().
+		const bool small = text.size() < 512;
 		size_t pos = 0;
-		for (;;)
+		while (text.size() >= s.size())
 		{
-			const void * hit = pos <= text.size() ? memmem(text.data() + pos, text.size() - pos, s.data(), s.size()) : nullptr;
+			const void * hit = nullptr;
+			if (small)
+			{
+				size_t at = text.find(s, pos);
+				hit = at == std::string::npos ? nullptr : text.data() + at;
+			}
+			else if (pos <= text.size())
+				hit = memmem(text.data() + pos, text.size() - pos, s.data(), s.size());
 			if (!hit)
 				break;
 			pos = static_cast<size_t>(static_cast<const char *>(hit) - text.data());

@@ -55,6 +55,9 @@ struct AttemptRecord
 	std::string model_sent;
 	HeaderList request_headers;    ///< what went upstream (credentials included: the store redacts)
 	CapturedBody request_body;     ///< what went upstream (after rewrite/conversion)
+	/// The client's request body went upstream unchanged: request_body holds only its size (the
+	/// log stores the client's once). The proxy knows without comparing 76 KB per attempt.
+	bool request_body_same_as_client = false;
 	HeaderList response_headers;   ///< what the upstream returned
 	CapturedBody response_body;    ///< what the upstream returned (decoded)
 	anthropic::Usage usage;
