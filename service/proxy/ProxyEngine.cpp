@@ -268,7 +268,20 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 	rec.client_request_headers = cr.headers;
 	rec.user_agent = request.get("User-Agent", "");
 
+	// The client's body goes into the record when the request is over, moved when it is kept
+	// whole: nothing reads it afterwards, and a copy of a 76 KB Claude Code body per request is
+	// a visible part of full-body logging's cost.
+	bool bodyRead = false;
+	size_t requestCapture = 0;
 	auto finish = [&](api::Outcome outcome, const std::string & error) {
+		if (bodyRead)
+		{
+			rec.client_request_body.totalSize = static_cast<int64_t>(cr.body->size());
+			if (cr.body->size() <= requestCapture)
+				rec.client_request_body.bytes = std::move(*cr.body);
+			else
+				rec.client_request_body.bytes = cr.body->substr(0, requestCapture);
+		}
 		rec.outcome = outcome;
 		if (!error.empty())
 			rec.error = error;
@@ -326,10 +339,9 @@ void ProxyEngine::handle(Poco::Net::HTTPServerRequest & request, Poco::Net::HTTP
 			return;
 		}
 	}
-	const size_t requestCapture = captureLimit(cfg->logging, cfg->logging.log_request_body);
+	requestCapture = captureLimit(cfg->logging, cfg->logging.log_request_body);
 	const size_t responseCapture = captureLimit(cfg->logging, cfg->logging.log_response_body);
-	rec.client_request_body.totalSize = static_cast<int64_t>(cr.body->size());
-	rec.client_request_body.bytes = cr.body->substr(0, requestCapture);
+	bodyRead = true;
 
 	cr.kind = callKind(cr.method, cr.path);
 	if (cr.kind != CallKind::Other)

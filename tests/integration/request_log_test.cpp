@@ -65,6 +65,11 @@ TEST(RequestLog, RequestsAndAttemptsAreStoredWithoutSecrets)
 	EXPECT_EQ(queryInt(db, "SELECT COUNT(*) FROM requests"), 2);
 	EXPECT_EQ(queryInt(db, "SELECT COUNT(*) FROM attempts"), 3); // a, a (retry), b
 	EXPECT_EQ(queryInt(db, "SELECT COUNT(*) FROM requests WHERE outcome = 'rejected'"), 1);
+	// The body went upstream unchanged: every attempt says so and the client's copy is stored,
+	// for the rejected request too.
+	EXPECT_EQ(queryInt(db, "SELECT COUNT(*) FROM attempts WHERE (request_body_flags & 16) = 16 AND request_body_size = 101"), 3);
+	EXPECT_EQ(queryInt(db, "SELECT COUNT(*) FROM requests WHERE client_request_body_size = 101 AND length(client_request_body) > 0"), 1);
+	EXPECT_EQ(queryInt(db, "SELECT COUNT(*) FROM requests WHERE client_request_body = CAST('{not json' AS BLOB)"), 1);
 	sqlite3_close(db);
 	for (const char * suffix : {"", "-wal", "-shm"})
 	{
@@ -73,4 +78,42 @@ TEST(RequestLog, RequestsAndAttemptsAreStoredWithoutSecrets)
 		EXPECT_EQ(bytes.find(secretB), std::string::npos) << suffix;
 		EXPECT_EQ(bytes.find("client-side-key-should-be-redacted-too"), std::string::npos) << suffix;
 	}
+}
+
+TEST(RequestLog, OverTheQueueBoundRecordsSpillAndKeepTheirBodies)
+{
+	// A queue bound of one byte: every record goes through the spill file (logs/spill.bin).
+	setenv("CCC_LOG_QUEUE_MAX_BYTES", "1", 1);
+	FakeUpstream up;
+	up.always(Response::json(200, anthropicMessage("spilled")));
+	const std::string secret = "sk-ant-api03-SPILLED-SECRET-0123456789abcdef";
+	std::string cfg = "server:\n  host: 127.0.0.1\n  port: ${PORT}\nlogging:\n  log_directory: logs\n  log_request_body: full\n"
+					  "  log_response_body: full\nendpoints:\n  - {name: a, url: \""
+		+ up.url() + "\", auth_type: api_key, auth_value: " + secret + "}\n";
+	ServiceProcess svc(cfg);
+	const bool started = svc.start();
+	unsetenv("CCC_LOG_QUEUE_MAX_BYTES");
+	ASSERT_TRUE(started) << svc.output();
+	// 10 KB of conversation that quotes the upstream key: kept apart (>= 4 KiB) and redacted.
+	const std::string body = R"({"model":"claude-opus-4-8","max_tokens":10,"messages":[{"role":"user","content":")" +
+		std::string(10000, 'x') + " " + secret + R"("}]})";
+	for (int i = 0; i < 20; ++i)
+	{
+		auto r = streamRequest(svc.port(), "POST", "/v1/messages", body, {{"content-type", "application/json"}});
+		ASSERT_EQ(r.status, 200) << r.body;
+	}
+	auto metrics = httpRequest(svc.port(), "GET", "/metrics");
+	EXPECT_NE(metrics.body.find("ccc_log_records_spilled_total 20\n"), std::string::npos) << metrics.body;
+	svc.stop(); // SIGTERM: the writer stores what the file holds before exiting
+	const std::string dbPath = svc.dir().file("logs/logs.db");
+	sqlite3 * db = nullptr;
+	ASSERT_EQ(sqlite3_open_v2(dbPath.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK) << svc.output();
+	EXPECT_EQ(queryInt(db, "SELECT COUNT(*) FROM requests"), 20);
+	EXPECT_EQ(queryInt(db, "SELECT COUNT(*) FROM requests WHERE bodies_shed = 0 AND client_request_body_ref IS NOT NULL"), 20);
+	EXPECT_EQ(queryInt(db, "SELECT COUNT(*) FROM bodies"), 1); // one distinct request body
+	EXPECT_EQ(queryInt(db, "SELECT COUNT(*) FROM attempts WHERE (request_body_flags & 16) = 16"), 20);
+	sqlite3_close(db);
+	EXPECT_EQ(fileBytes(svc.dir().file("logs/spill.bin")).size(), 16u); // emptied once stored
+	for (const char * suffix : {"", "-wal"})
+		EXPECT_EQ(fileBytes(dbPath + suffix).find(secret), std::string::npos) << suffix;
 }
