@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -962,6 +963,35 @@ StoredCount storedCount(const std::string & dbPath)
 	return c;
 }
 
+/// CPU seconds (user + system) a process has used, all its threads.
+double procCpuSeconds(int pid)
+{
+	std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+	std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+	const size_t close = stat.rfind(')'); // the command name may hold spaces
+	if (close == std::string::npos)
+		return 0;
+	std::istringstream fields(stat.substr(close + 2));
+	std::string f;
+	double ticks = 0;
+	for (int i = 3; i <= 15 && fields >> f; ++i) // fields 14 and 15: utime, stime
+		if (i >= 14)
+			ticks += std::atof(f.c_str());
+	return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+/// CPU seconds of this process (the fake upstream's threads) and of the waited-for children (wrk).
+std::pair<double, double> selfAndChildrenCpuSeconds()
+{
+	auto secs = [](const rusage & u) {
+		return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+	};
+	rusage self{}, children{};
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &children);
+	return {secs(self), secs(children)};
+}
+
 /// A gauge or counter of the proxy's /metrics (-1 when unavailable).
 double metricValue(int port, const std::string & name)
 {
@@ -1045,12 +1075,23 @@ bool benchLogging(const ClaudeCodeRequest & cc, int seconds, int connections, in
 	// measurement shares the CPU with the other's catching up. The time it takes is shown.
 	waitForLogBacklog(on.port(), 300);
 	std::vector<WrkResult> offRuns, onRuns;
+	// Where the CPU goes, per request: the proxy, the fake upstream (this process) and wrk.
+	auto measured = [&](ServiceProcess & proxy, const char * name, std::vector<WrkResult> & runs) {
+		const double proxyBefore = procCpuSeconds(proxy.pid());
+		const auto before = selfAndChildrenCpuSeconds();
+		runs.push_back(runWrk(wrk, script, proxy.port(), cc.target, connections, seconds));
+		const auto after = selfAndChildrenCpuSeconds();
+		const double requests = runs.back().rps * seconds;
+		show(name, runs.back());
+		if (requests > 0)
+			std::cout << "      CPU per request: proxy " << fmt((procCpuSeconds(proxy.pid()) - proxyBefore) * 1e6 / requests, 1)
+					  << " us, fake upstream " << fmt((after.first - before.first) * 1e6 / requests, 1) << " us, wrk "
+					  << fmt((after.second - before.second) * 1e6 / requests, 1) << " us\n";
+	};
 	for (int round = 0; round < rounds; ++round)
 	{
-		offRuns.push_back(runWrk(wrk, script, off.port(), cc.target, connections, seconds));
-		show("logging off", offRuns.back());
-		onRuns.push_back(runWrk(wrk, script, on.port(), cc.target, connections, seconds));
-		show("logging on ", onRuns.back());
+		measured(off, "logging off", offRuns);
+		measured(on, "logging on ", onRuns);
 		const double spilled = metricValue(on.port(), "ccc_log_spill_pending");
 		const double waited = waitForLogBacklog(on.port(), 300);
 		std::cout << "  the writer stored the " << fmt(spilled, 0) << " spilled records left after the run in " << fmt(waited, 1)
