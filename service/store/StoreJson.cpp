@@ -129,6 +129,7 @@ ojson loggerCountersJson(const LoggerCounters & c)
 {
 	return {{"submitted", c.submitted}, {"written", c.written}, {"filtered", c.filtered},
 		{"bodies_shed", c.bodies_shed}, {"records_dropped", c.records_dropped}, {"records_failed", c.records_failed},
+		{"spilled", c.spilled}, {"spill_pending", c.spill_pending}, {"spill_bytes", c.spill_bytes},
 		{"batches", c.batches}, {"queue_depth", c.queue_depth}, {"queue_bytes", c.queue_bytes},
 		{"retention_deleted", c.retention_deleted}, {"retry_backoff_ms", c.retry_backoff_ms},
 		{"last_error", sanitizeUtf8(c.last_error)}};

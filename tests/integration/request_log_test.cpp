@@ -104,6 +104,9 @@ TEST(RequestLog, OverTheQueueBoundRecordsSpillAndKeepTheirBodies)
 	}
 	auto metrics = httpRequest(svc.port(), "GET", "/metrics");
 	EXPECT_NE(metrics.body.find("ccc_log_records_spilled_total 20\n"), std::string::npos) << metrics.body;
+	auto stats = httpRequest(svc.port(), "GET", "/admin/api/logs/stats");
+	EXPECT_NE(stats.body.find("\"spilled\":20,"), std::string::npos) << stats.body;
+	EXPECT_NE(stats.body.find("\"bodies_shed\":0,"), std::string::npos) << stats.body;
 	svc.stop(); // SIGTERM: the writer stores what the file holds before exiting
 	const std::string dbPath = svc.dir().file("logs/logs.db");
 	sqlite3 * db = nullptr;
