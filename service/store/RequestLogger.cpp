@@ -63,7 +63,7 @@ RequestLoggerOptions RequestLoggerOptions::fromEnvironment()
 	if (sizeFromEnvironment("CCC_LOG_QUEUE_MAX_BYTES", n) && n > 0)
 		o.max_queue_bytes = n;
 	if (sizeFromEnvironment("CCC_LOG_SPILL_MAX_BYTES", n))
-		o.max_spill_bytes = n;
+		o.max_spill_bytes = static_cast<int64_t>(n);
 	return o;
 }
 
@@ -84,7 +84,8 @@ RequestLogger::RequestLogger(std::shared_ptr<LogStore> store, const config::Logg
 	std::string spillPath = _opts.spill_path;
 	if (spillPath.empty() && !cfg.log_directory.empty())
 		spillPath = (std::filesystem::path(cfg.log_directory) / "spill.bin").string();
-	if (_opts.max_spill_bytes > 0 && !spillPath.empty())
+	_maxSpillBytes = spillBound(cfg);
+	if (_maxSpillBytes > 0 && !spillPath.empty())
 	{
 		std::error_code ec;
 		std::filesystem::create_directories(std::filesystem::path(spillPath).parent_path(), ec);
@@ -164,6 +165,15 @@ void RequestLogger::updateConfig(const config::LoggingConfig & cfg)
 	}
 	std::lock_guard<std::mutex> lk(_mutex);
 	_maxQueueBytes = queueBound(cfg);
+	if (_spill)
+		_maxSpillBytes = spillBound(cfg);
+}
+
+uint64_t RequestLogger::spillBound(const config::LoggingConfig & cfg) const
+{
+	if (_opts.max_spill_bytes >= 0)
+		return static_cast<uint64_t>(_opts.max_spill_bytes);
+	return cfg.max_spill_bytes > 0 ? static_cast<uint64_t>(cfg.max_spill_bytes) : 0;
 }
 
 size_t RequestLogger::queueBound(const config::LoggingConfig & cfg) const
@@ -264,7 +274,7 @@ void RequestLogger::submit(api::RequestRecord && rec)
 	}
 	accountStats(rec);
 	item.rec = std::move(rec);
-	if ((_spillActive || _queueBytes + item.bytes > _maxQueueBytes) && _spill && _spill->sizeBytes() < _opts.max_spill_bytes)
+	if ((_spillActive || _queueBytes + item.bytes > _maxQueueBytes) && _spill && _spill->sizeBytes() < _maxSpillBytes.load())
 	{
 		_spillActive = true;
 		_spillSubmitted++;
@@ -479,7 +489,7 @@ void RequestLogger::writerLoop()
 				if (_stopping)
 					return spillDrainUntil < 0 || nowMs() < spillDrainUntil;
 				return nowMs() - _lastSpillAppendMs.load(std::memory_order_relaxed) >= kSpillQuietMs ||
-					_spill->sizeBytes() >= _opts.max_spill_bytes / 2;
+					_spill->sizeBytes() >= _maxSpillBytes.load() / 2;
 			};
 			// Wakes when the backoff ends (or at least every second; every kSpillQuietMs while the
 			// spill file holds records), not only when notified.

@@ -71,8 +71,10 @@ struct RequestLoggerOptions
 	/// overrides the config in the service.
 	size_t max_queue_bytes = 0;
 	/// The spill file's bound (bytes); 0 turns spilling off (records over max_queue_bytes are
-	/// shed at once). CCC_LOG_SPILL_MAX_BYTES overrides it (bytes, or with a K/M/G suffix).
-	size_t max_spill_bytes = 1024ull * 1024 * 1024;
+	/// shed at once). -1 (the default): logging.max_spill_bytes (1 GiB unless configured), its
+	/// value applied live (whether there is a file at all is decided at start). Otherwise fixed,
+	/// e.g. from CCC_LOG_SPILL_MAX_BYTES (bytes, or with a K/M/G suffix).
+	int64_t max_spill_bytes = -1;
 	/// Empty: <log_directory>/spill.bin (no spilling when log_directory is empty).
 	std::string spill_path;
 	/// stop() keeps loading the spill file into the database for at most this long; what is left
@@ -180,6 +182,7 @@ private:
 	void accountStats(const api::RequestRecord & r);
 	static size_t approxBytes(const api::RequestRecord & r);
 	size_t queueBound(const config::LoggingConfig & cfg) const;
+	uint64_t spillBound(const config::LoggingConfig & cfg) const;
 
 	std::shared_ptr<LogStore> _store;
 	RequestLoggerOptions _opts;
@@ -194,6 +197,7 @@ private:
 	std::deque<Item> _queue;
 	size_t _queueBytes = 0;
 	size_t _maxQueueBytes = kDefaultMaxQueueBytes; ///< the byte bound in force (see RequestLoggerOptions)
+	std::atomic<uint64_t> _maxSpillBytes{0};       ///< the spill file's bound in force
 	uint64_t _nextSeq = 1;
 	uint64_t _doneSeq = 0;          ///< every item with seq <= _doneSeq is finished
 	std::vector<BreakerEvent> _pendingEvents;

@@ -600,6 +600,7 @@ void readLogging(const json & node, LoggingConfig & l, Diagnostics & d)
 	r.str("storage", l.storage);
 	r.str("postgres_dsn", l.postgres_dsn);
 	r.byteSize("max_queue_bytes", l.max_queue_bytes);
+	r.byteSize("max_spill_bytes", l.max_spill_bytes);
 	r.finish();
 }
 
@@ -872,7 +873,8 @@ json configToJson(const Config & c, bool maskSecrets)
 		{"log_response_body", l.log_response_body}, {"log_directory", l.log_directory},
 		{"truncated_body_bytes", l.truncated_body_bytes}, {"max_body_bytes", l.max_body_bytes},
 		{"retention_days", l.retention_days}, {"retention_max_bytes", l.retention_max_bytes}, {"storage", l.storage},
-		{"postgres_dsn", maskSecrets ? maskDsn(l.postgres_dsn) : l.postgres_dsn}, {"max_queue_bytes", l.max_queue_bytes}};
+		{"postgres_dsn", maskSecrets ? maskDsn(l.postgres_dsn) : l.postgres_dsn}, {"max_queue_bytes", l.max_queue_bytes},
+		{"max_spill_bytes", l.max_spill_bytes}};
 	const PythonJsonFixing & p = c.validation.python_json_fixing;
 	root["validation"] = {{"python_json_fixing",
 		{{"enabled", p.enabled}, {"target_tools", p.target_tools}, {"debug_logging", p.debug_logging}, {"max_attempts", p.max_attempts}}}};

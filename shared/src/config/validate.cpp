@@ -474,6 +474,8 @@ Diagnostics validate(const Config & c)
 		ck.error("logging.max_body_bytes", "must be at least logging.truncated_body_bytes");
 	if (l.max_queue_bytes < 1024 * 1024)
 		ck.error("logging.max_queue_bytes", "must be at least 1MiB");
+	if (l.max_spill_bytes != 0 && l.max_spill_bytes < 16 * 1024 * 1024)
+		ck.error("logging.max_spill_bytes", "must be 0 (no spill file) or at least 16MiB");
 
 	const auto & pj = c.validation.python_json_fixing;
 	if (pj.max_attempts < 0)

@@ -31,7 +31,7 @@ endpoints:
     enhanced_protection: true
 `;
 
-const FRAME_TIMEOUT = 30000;
+const FRAME_TIMEOUT = 60000; // as admin_page.mjs: SwiftShader frames can stall on a loaded machine
 
 /// Waits until the app has rendered at least `minFrame` frames and `predicate(state)` holds.
 async function waitForHook(page, minFrame, predicate = 'true') {

@@ -334,3 +334,28 @@ TEST_P(RequestLoggerSpillTest, SpillFullMeansShedAndSpillOffMeansShedAtOnce)
 	EXPECT_EQ(store->count({}), 30);
 	EXPECT_EQ(logger.counters().written, 30u);
 }
+
+TEST_P(RequestLoggerSpillTest, TheConfiguredBoundDecidesAndZeroMeansNoFile)
+{
+	auto store = env.open();
+	auto cfg = env.config();
+	cfg.max_spill_bytes = 0; // logging.max_spill_bytes: 0
+	auto opts = testOptions(); // max_spill_bytes -1: from the config
+	opts.start_paused = true;
+	opts.max_queue_bytes = 16 * 1024;
+	RequestLogger logger(store, cfg, opts);
+	int64_t t = nowMs();
+	for (int i = 0; i < 5; ++i)
+	{
+		auto r = makeRequest("z" + std::to_string(i), t + i, api::Outcome::Success);
+		r.client_request_body = {std::string(20000, 'z'), 20000};
+		logger.submit(std::move(r));
+	}
+	auto c = logger.counters();
+	EXPECT_EQ(c.spilled, 0u);
+	EXPECT_GE(c.bodies_shed, 4u);
+	EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(cfg.log_directory) / "spill.bin"));
+	logger.resumeWriter();
+	ASSERT_TRUE(logger.flush());
+	EXPECT_EQ(store->count({}), 5);
+}

@@ -93,6 +93,7 @@ private:
 		field("logging.storage", la.storage, lb.storage);
 		field("logging.postgres_dsn", la.postgres_dsn, lb.postgres_dsn);
 		field("logging.max_queue_bytes", la.max_queue_bytes, lb.max_queue_bytes);
+		field("logging.max_spill_bytes", la.max_spill_bytes, lb.max_spill_bytes);
 
 		const PythonJsonFixing & pa = a.validation.python_json_fixing;
 		const PythonJsonFixing & pb = b.validation.python_json_fixing;
@@ -278,6 +279,7 @@ inline Config everyFieldConfig()
 	c.logging.storage = "postgresql";
 	c.logging.postgres_dsn = "host=127.0.0.1 port=5432 dbname=ccc user=ccc password=pg-secret-value";
 	c.logging.max_queue_bytes = 64LL * 1024 * 1024;
+	c.logging.max_spill_bytes = 256LL * 1024 * 1024;
 
 	c.validation.python_json_fixing.enabled = false;
 	c.validation.python_json_fixing.target_tools = {"TodoWrite", "Edit"};

@@ -273,6 +273,8 @@ const std::vector<Case> & cases()
 			Severity::Error, "logging.max_body_bytes", "must be at least logging.truncated_body_bytes"},
 		{"log queue too small", [](Config & c) { c.logging.max_queue_bytes = 1024 * 1024 - 1; }, Severity::Error,
 			"logging.max_queue_bytes", "must be at least 1MiB"},
+		{"spill file too small", [](Config & c) { c.logging.max_spill_bytes = 1024 * 1024; }, Severity::Error,
+			"logging.max_spill_bytes", "must be 0 (no spill file) or at least 16MiB"},
 
 		// validation
 		{"fixer attempts negative", [](Config & c) { c.validation.python_json_fixing.max_attempts = -1; }, Severity::Error,

@@ -135,6 +135,10 @@ struct LoggingConfig
 	/// Headers and bodies waiting for the log writer; beyond it records are stored without them
 	/// (bodies_shed, counted). Part of the service's memory budget. At least 1 MiB.
 	int64_t max_queue_bytes = 32LL * 1024 * 1024;
+	/// Records over max_queue_bytes spill, redacted and with their bodies, to
+	/// <log_directory>/spill.bin and are stored once the burst is over; beyond this size bodies
+	/// are shed (counted). 0 turns spilling off. At least 16 MiB otherwise.
+	int64_t max_spill_bytes = 1024LL * 1024 * 1024;
 };
 
 struct PythonJsonFixing
