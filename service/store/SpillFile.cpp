@@ -646,8 +646,7 @@ SpillFile::Batch SpillFile::readBatch(size_t maxRecords, size_t maxBytes)
 		std::string error;
 		flushLocked(error); // a failure is counted in _lost
 		end = _end;
-		b.afterReopen = _reopened;
-		_reopened = false;
+		b.afterReopen = _reopened; // until that batch is in the database (markIngested)
 	}
 	uint64_t pos = _ingested;
 	size_t bytes = 0;
@@ -706,6 +705,7 @@ void SpillFile::markIngested(uint64_t end, size_t records)
 	std::lock_guard<std::mutex> lk(_mutex);
 	_ingested = end;
 	_pending = _pending >= records ? _pending - records : 0;
+	_reopened = false;
 	// All of it in the database: back to an empty file, so the file never outgrows one overload
 	// episode. The cut goes first: a crash before the header is rewritten leaves "ingested" past
 	// the end, which open() reads as "nothing pending".

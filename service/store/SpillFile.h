@@ -63,7 +63,9 @@ public:
 	{
 		std::vector<PreparedRecord> records;
 		uint64_t end = 0;          ///< the offset after the last frame read: markIngested(end)
-		bool afterReopen = false;  ///< the first batch read from a file that existed at open()
+		/// Read from a file that existed at open() before any batch of it was marked ingested:
+		/// its records may already be stored (see the class comment).
+		bool afterReopen = false;
 		bool corrupt = false;      ///< a frame failed its checksum: the rest of the file is skipped
 	};
 	/// Up to maxRecords frames (at least one) and about maxBytes from the ingested offset.
@@ -94,7 +96,7 @@ private:
 	uint64_t _lost = 0;
 	uint64_t _ingested = 0;       ///< reader's position (only the reader changes it)
 	uint64_t _pending = 0;        ///< frames between _ingested and _end
-	bool _reopened = false;       ///< the file held frames at open(): the next batch may repeat
+	bool _reopened = false;       ///< the file held frames at open() and none is marked ingested yet
 	/// Key of a body of kApartMinBytes+ -> offset of its first copy in the file. Bounded (a body
 	/// no longer listed is written again: costs disk, not correctness).
 	std::unordered_map<std::string, uint64_t> _firstCopies;

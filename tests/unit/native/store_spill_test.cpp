@@ -158,6 +158,10 @@ TEST_F(SpillFileTest, ReopenResumesAtTheIngestedOffsetAndCutsATornTail)
 	// Records 4..9, their bodies resolved through back-references to a frame already ingested.
 	expectSame(batch.records.front(), fullRecord("r4", big));
 	expectSame(batch.records.back(), fullRecord("r9", big));
+	// Not stored yet (the store was down, say): read again, still flagged.
+	EXPECT_TRUE(f->readBatch(100, 1 << 30).afterReopen);
+	f->markIngested(batch.end, batch.records.size());
+	ASSERT_TRUE(f->append(fullRecord("new", big), error));
 	EXPECT_FALSE(f->readBatch(100, 1 << 30).afterReopen);
 }
 
