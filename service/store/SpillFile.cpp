@@ -215,8 +215,11 @@ struct Decoder
 	void headers(api::HeaderList & h)
 	{
 		uint64_t n = u64();
-		if (!need(n * 16)) // each header is two length-prefixed strings
+		if (n > in.size() || !need(n * 16)) // each header is two length-prefixed strings
+		{
+			ok = false;
 			return;
+		}
 		h.resize(n);
 		for (auto & kv : h)
 		{
@@ -335,7 +338,7 @@ bool decode(Decoder & d, PreparedRecord & pr, const BodyReader & body)
 	d.str(r.error);
 	r.streaming = d.u8() != 0;
 	uint64_t tags = d.u64();
-	if (!d.need(tags * 8))
+	if (tags > d.in.size() || !d.need(tags * 8)) // counts are checked before anything is sized by them
 		return false;
 	r.tags.resize(tags);
 	for (auto & t : r.tags)
@@ -356,7 +359,7 @@ bool decode(Decoder & d, PreparedRecord & pr, const BodyReader & body)
 	d.usage(r.usage);
 	r.cost_usd = d.f64();
 	uint64_t attempts = d.u64();
-	if (!d.need(attempts * 64))
+	if (attempts > d.in.size() || !d.need(attempts * 64))
 		return false;
 	r.attempts.resize(attempts);
 	pr.attempt_bodies.resize(attempts);

@@ -363,3 +363,25 @@ TEST_P(RequestLoggerSpillTest, TheConfiguredBoundDecidesAndZeroMeansNoFile)
 	ASSERT_TRUE(logger.flush());
 	EXPECT_EQ(store->count({}), 5);
 }
+
+TEST(SpillRecord, AHugeCountIsRefusedNotAllocated)
+{
+	// A count field holding 2^60: multiplied by its element size it would wrap to 0 and pass a
+	// naive length check, then size a vector from it.
+	PreparedRecord pr = fullRecord("huge", "b");
+	pr.rec.client_request_headers.clear();
+	std::string data = encodeSpillRecord(pr);
+	// The client request headers' count follows the endpoint name strings; find it by encoding
+	// the same record with one header and comparing.
+	PreparedRecord one = pr;
+	one.rec.client_request_headers = {{"", ""}};
+	const std::string withOne = encodeSpillRecord(one);
+	size_t at = 0;
+	while (at < data.size() && data[at] == withOne[at])
+		++at;
+	ASSERT_LT(at, data.size());
+	for (int i = 0; i < 8; ++i)
+		data[at + static_cast<size_t>(i)] = static_cast<char>(i == 7 ? 0x10 : 0);
+	PreparedRecord back;
+	EXPECT_FALSE(decodeSpillRecord(data, back));
+}
