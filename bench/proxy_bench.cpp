@@ -992,13 +992,17 @@ std::pair<double, double> selfAndChildrenCpuSeconds()
 	return {secs(self), secs(children)};
 }
 
-/// A gauge or counter of the proxy's /metrics (-1 when unavailable).
-double metricValue(int port, const std::string & name)
+/// The proxy's /metrics page (empty when unavailable).
+std::string metricsText(int port)
 {
 	const HttpResult r = httpRequest(port, "GET", "/metrics", "", {}, 5000);
-	if (r.status != 200)
-		return -1;
-	std::istringstream in(r.body);
+	return r.status == 200 ? r.body : std::string();
+}
+
+/// A gauge or counter of a /metrics page (-1 when absent).
+double metricValue(const std::string & metrics, const std::string & name)
+{
+	std::istringstream in(metrics);
 	std::string line;
 	while (std::getline(in, line))
 		if (line.rfind(name + " ", 0) == 0)
@@ -1014,7 +1018,8 @@ double waitForLogBacklog(int port, int limitSeconds)
 	auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
 	while (elapsed() < limitSeconds)
 	{
-		if (metricValue(port, "ccc_log_queue_depth") == 0 && metricValue(port, "ccc_log_spill_pending") == 0)
+		const std::string metrics = metricsText(port);
+		if (metricValue(metrics, "ccc_log_queue_depth") == 0 && metricValue(metrics, "ccc_log_spill_pending") == 0)
 			break;
 		std::this_thread::sleep_for(std::chrono::milliseconds(100));
 	}
@@ -1092,7 +1097,7 @@ bool benchLogging(const ClaudeCodeRequest & cc, int seconds, int connections, in
 	{
 		measured(off, "logging off", offRuns);
 		measured(on, "logging on ", onRuns);
-		const double spilled = metricValue(on.port(), "ccc_log_spill_pending");
+		const double spilled = metricValue(metricsText(on.port()), "ccc_log_spill_pending");
 		const double waited = waitForLogBacklog(on.port(), 300);
 		std::cout << "  the writer stored the " << fmt(spilled, 0) << " spilled records left after the run in " << fmt(waited, 1)
 				  << " s\n";

@@ -318,15 +318,18 @@ void RequestLogger::queueLocked(Item && item)
 	_queue.push_back(std::move(item));
 }
 
+void RequestLogger::configSnapshot(config::LoggingConfig & cfg, std::vector<std::string> & secrets) const
+{
+	std::lock_guard<std::mutex> lk(_cfgMutex);
+	cfg = _cfg;
+	secrets = _secrets;
+}
+
 void RequestLogger::spill(Item && item)
 {
 	config::LoggingConfig cfg;
 	std::vector<std::string> secrets;
-	{
-		std::lock_guard<std::mutex> lk(_cfgMutex);
-		cfg = _cfg;
-		secrets = _secrets;
-	}
+	configSnapshot(cfg, secrets);
 	if (!shouldStore(item.rec, cfg))
 	{
 		std::lock_guard<std::mutex> lk(_mutex);
@@ -526,11 +529,7 @@ void RequestLogger::writerLoop()
 		}
 		config::LoggingConfig cfg;
 		std::vector<std::string> secrets;
-		{
-			std::lock_guard<std::mutex> lk(_cfgMutex);
-			cfg = _cfg;
-			secrets = _secrets;
-		}
+		configSnapshot(cfg, secrets);
 		uint64_t lastSeq = items.empty() ? 0 : items.back().seq;
 		std::vector<PreparedRecord> prepared;
 		uint64_t filtered = 0;

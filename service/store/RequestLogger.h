@@ -173,6 +173,8 @@ private:
 	void retentionLoop();
 	bool shouldStore(const api::RequestRecord & r, const config::LoggingConfig & cfg) const;
 	PreparedRecord prepare(Item && item, const config::LoggingConfig & cfg, const std::vector<std::string> & secrets) const;
+	/// The policies and secrets in force (updateConfig/setSecrets may change them any time).
+	void configSnapshot(config::LoggingConfig & cfg, std::vector<std::string> & secrets) const;
 	/// On the submitting thread: filter, prepare and append `item` to the spill file.
 	void spill(Item && item);
 	void queueLocked(Item && item);

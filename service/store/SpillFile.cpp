@@ -68,36 +68,32 @@ int closeFd(int fd) { return ::close(fd); }
 int openFd(const std::string & path) { return ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); }
 #endif
 
-bool writeAllAt(int fd, const char * p, size_t n, uint64_t off)
+/// All n bytes at `off` through `io` (preadFd or pwriteFd), across short transfers and EINTR.
+template <typename Char, typename Io>
+bool transferAllAt(Io io, int fd, Char * p, size_t n, uint64_t off)
 {
 	while (n > 0)
 	{
-		ssize_t w = pwriteFd(fd, p, n, off);
-		if (w < 0 && errno == EINTR)
+		ssize_t done = io(fd, p, n, off);
+		if (done < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
+		if (done <= 0)
 			return false;
-		p += w;
-		n -= static_cast<size_t>(w);
-		off += static_cast<uint64_t>(w);
+		p += done;
+		n -= static_cast<size_t>(done);
+		off += static_cast<uint64_t>(done);
 	}
 	return true;
 }
 
+bool writeAllAt(int fd, const char * p, size_t n, uint64_t off)
+{
+	return transferAllAt(pwriteFd, fd, p, n, off);
+}
+
 bool readAllAt(int fd, char * p, size_t n, uint64_t off)
 {
-	while (n > 0)
-	{
-		ssize_t r = preadFd(fd, p, n, off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return false;
-		p += r;
-		n -= static_cast<size_t>(r);
-		off += static_cast<uint64_t>(r);
-	}
-	return true;
+	return transferAllAt(preadFd, fd, p, n, off);
 }
 
 void putU64At(char * p, uint64_t v)
@@ -479,20 +475,9 @@ bool SpillFile::recover(std::string & error)
 	// Walk the frames: count what is pending and cut a torn tail.
 	uint64_t pos = _ingested;
 	std::string frame;
-	while (pos + kFrameHeader <= size)
+	while (readFrame(pos, size, frame))
 	{
-		char fh[kFrameHeader];
-		if (!readAllAt(_fd, fh, kFrameHeader, pos))
-			break;
-		uint32_t len = 0;
-		for (int i = 0; i < 4; ++i)
-			len |= static_cast<uint32_t>(static_cast<unsigned char>(fh[i])) << (8 * i);
-		if (len > kMaxFrame || pos + kFrameHeader + len > size)
-			break;
-		frame.resize(len);
-		if (!readAllAt(_fd, &frame[0], len, pos + kFrameHeader) || XXH3_64bits(frame.data(), len) != getU64At(fh + 4))
-			break;
-		pos += kFrameHeader + len;
+		pos += kFrameHeader + frame.size();
 		_pending++;
 	}
 	_end = pos;
@@ -533,26 +518,24 @@ bool SpillFile::append(const PreparedRecord & pr, std::string & error)
 		for (const auto & k : keys)
 			if (k.first == &b.bytes)
 				key = &k.second;
+		// The offset of this body's first copy: earlier in the file, or earlier in this record.
+		const uint64_t * firstCopy = nullptr;
 		if (key)
 		{
 			auto it = _firstCopies.find(*key);
 			if (it != _firstCopies.end())
-			{
-				enc.u8(kBackRef);
-				enc.i64(b.totalSize);
-				enc.u64(it->second);
-				enc.u64(b.bytes.size());
-				return;
-			}
-			for (const auto & n : newCopies) // the same body twice in this record
-				if (n.first == *key)
-				{
-					enc.u8(kBackRef);
-					enc.i64(b.totalSize);
-					enc.u64(n.second);
-					enc.u64(b.bytes.size());
-					return;
-				}
+				firstCopy = &it->second;
+			for (const auto & n : newCopies)
+				if (!firstCopy && n.first == *key)
+					firstCopy = &n.second;
+		}
+		if (firstCopy)
+		{
+			enc.u8(kBackRef);
+			enc.i64(b.totalSize);
+			enc.u64(*firstCopy);
+			enc.u64(b.bytes.size());
+			return;
 		}
 		inlineBody(enc, b);
 		if (key)
@@ -617,6 +600,18 @@ uint64_t SpillFile::takeLost()
 	return n;
 }
 
+bool SpillFile::readFrame(uint64_t pos, uint64_t limit, std::string & payload) const
+{
+	char fh[kFrameHeader];
+	if (pos + kFrameHeader > limit || !readAllAt(_fd, fh, kFrameHeader, pos))
+		return false;
+	uint32_t len = 0;
+	for (int i = 0; i < 4; ++i)
+		len |= static_cast<uint32_t>(static_cast<unsigned char>(fh[i])) << (8 * i);
+	return len <= kMaxFrame && pos + kFrameHeader + len <= limit && readAt(pos + kFrameHeader, len, payload) &&
+		XXH3_64bits(payload.data(), len) == getU64At(fh + 4);
+}
+
 bool SpillFile::readAt(uint64_t offset, size_t n, std::string & out) const
 {
 	out.resize(n);
@@ -657,14 +652,7 @@ SpillFile::Batch SpillFile::readBatch(size_t maxRecords, size_t maxBytes)
 	while (pos + kFrameHeader <= end && b.records.size() < std::max<size_t>(1, maxRecords) &&
 		(b.records.empty() || bytes < maxBytes))
 	{
-		char fh[kFrameHeader];
-		uint32_t len = 0;
-		bool good = readAllAt(_fd, fh, kFrameHeader, pos);
-		if (good)
-			for (int i = 0; i < 4; ++i)
-				len |= static_cast<uint32_t>(static_cast<unsigned char>(fh[i])) << (8 * i);
-		good = good && len <= kMaxFrame && pos + kFrameHeader + len <= end && readAt(pos + kFrameHeader, len, frame) &&
-			XXH3_64bits(frame.data(), len) == getU64At(fh + 4);
+		bool good = readFrame(pos, end, frame);
 		PreparedRecord pr;
 		if (good)
 		{
@@ -692,12 +680,12 @@ SpillFile::Batch SpillFile::readBatch(size_t maxRecords, size_t maxBytes)
 			pos = end;
 			break;
 		}
-		bytes += len;
+		bytes += frame.size();
 		for (const auto & a : pr.rec.attempts)
 			bytes += a.request_body.bytes.size() + a.response_body.bytes.size();
 		bytes += pr.rec.client_request_body.bytes.size() + pr.rec.client_response_body.bytes.size();
 		b.records.push_back(std::move(pr));
-		pos += kFrameHeader + len;
+		pos += kFrameHeader + frame.size();
 	}
 	b.end = pos;
 	return b;

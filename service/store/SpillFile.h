@@ -84,6 +84,8 @@ private:
 	/// Writes the chunk being filled. Caller holds _mutex. On failure its records are counted lost.
 	bool flushLocked(std::string & error);
 	bool readAt(uint64_t offset, size_t n, std::string & out) const;
+	/// The payload of the frame at `pos` if it lies whole before `limit` and its checksum holds.
+	bool readFrame(uint64_t pos, uint64_t limit, std::string & payload) const;
 	/// The body at `offset` (its first copy in this file), through a small cache.
 	bool bodyAt(uint64_t offset, uint64_t size, std::string & out);
 
